@@ -53,6 +53,8 @@ class Instance(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     __table_args__ = (Index("ix_instances_status", "status"),)
+    # SQLAlchemy adds "AND version = :old" to every UPDATE and raises StaleDataError on 0 rows.
+    __mapper_args__ = {"version_id_col": version}
 
 
 class TaskSnapshot(Base):

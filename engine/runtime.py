@@ -1,0 +1,219 @@
+"""Runtime commands. Each is one transaction: the event appended, the snapshot rewritten where it
+changed, the task and timer indexes synced, the instance version bumped (or a conflict raised)."""
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import eventlog, index, snapshot
+from .appliers import apply
+from .db import Database
+from .definitions import SpecLibrary, latest_for_process
+from .determinism import command_context
+from .errors import Conflict, NotFound, PingxuanError, ScriptError
+from .index import form_properties, timer_due
+from .models import Deployment, HumanTask, Instance
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    id: str
+    version: int
+    status: str
+    ready_tasks: list[dict]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Runtime:
+    def __init__(self, db: Database, script_engine, *, lanes: dict | None = None, forms=None,
+                 clock: Callable[[], datetime] = utcnow, cache_size: int = 2000):
+        self.db, self.script_engine, self.lanes, self.forms, self.clock = db, script_engine, lanes or {}, forms, clock
+        self.specs = SpecLibrary()
+        self._cache: OrderedDict[str, tuple[int, snapshot.LiveWorkflow]] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+
+    # --- commands ------------------------------------------------------------------------------
+
+    def start(self, process_id: str, data: dict | None = None, actor: str = "system",
+              business_key: str | None = None) -> InstanceView:
+        at = self._now()
+        with self.db.transaction() as session:
+            deployment = latest_for_process(session, process_id)
+            instance = Instance(
+                id=str(uuid.uuid4()), deployment_id=deployment.id, process_id=process_id, status="running",
+                snapshot="{}", id_counter=0, last_seq=0, last_hash=eventlog.GENESIS,
+                business_key=business_key, created_at=at, updated_at=at,
+            )
+            specs = self.specs.get(deployment, process_id)
+            live, created = new_workflow(instance, specs, self.script_engine, at)
+            session.add(instance)
+            self._run(session, instance, live, "instance_started", {"data": data or {}}, actor, at, created)
+            view = self._view(session, instance)
+        self._put(instance, live)
+        return view
+
+    def complete_task(self, instance_id: str, task_id: str, data: dict, actor: str,
+                      expected_version: int) -> InstanceView:
+        def check(live: snapshot.LiveWorkflow) -> None:
+            task = live.workflow.get_task_from_id(uuid.UUID(task_id)) if _is_uuid(task_id) else None
+            if task is None or not task.task_spec.manual:
+                raise NotFound("该实例中没有这个待办任务")
+            if task.state != TaskState.READY:
+                raise Conflict("该任务已办理或已不在可办理状态，不能重复提交")
+            form = form_properties(task).get("formJsonSchemaFilename")
+            if form and self.forms is not None:
+                self.forms.validate(form, data)
+
+        return self._command(instance_id, expected_version, "task_completed",
+                             {"task_id": task_id, "data": data}, actor, check)
+
+    def cancel(self, instance_id: str, actor: str, expected_version: int, reason: str) -> InstanceView:
+        def check(live):
+            if live.workflow.completed:
+                raise Conflict("流程已结束，不能取消")
+        return self._command(instance_id, expected_version, "instance_cancelled", {"reason": reason}, actor, check)
+
+    def fire_timers(self, instance_id: str, actor: str = "timer") -> bool:
+        """Advance an instance whose timers are due; False if none was (already fired elsewhere)."""
+        at = self._now()
+        with self.db.transaction() as session:
+            instance = self._instance(session, instance_id)
+            if instance.status != "running":
+                return False
+            live = self._take(session, instance)
+            due = [str(t.id) for t in live.workflow.event_manager.tasks.values()
+                   if (d := timer_due(t)) is not None and d < at]
+            if not due:
+                self._put(instance, live)
+                return False
+            self._run(session, instance, live, "timers_fired", {"timers": due}, actor, at)
+        self._put(instance, live)
+        return True
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def instance(self, instance_id: str) -> InstanceView:
+        with self.db.transaction(write=False) as session:
+            return self._view(session, self._instance(session, instance_id))
+
+    def workflow(self, instance_id: str) -> BpmnWorkflow:
+        """A fresh copy from the stored snapshot (not the cache): what replay is compared with."""
+        with self.db.transaction(write=False) as session:
+            instance = self._instance(session, instance_id)
+            return self._load(session, instance).workflow
+
+    # --- the machinery -------------------------------------------------------------------------
+
+    def _command(self, instance_id, expected_version, event_type, payload, actor, check) -> InstanceView:
+        at = self._now()
+        with self.db.transaction() as session:
+            instance = self._instance(session, instance_id)
+            if instance.version != expected_version:
+                raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {expected_version}），请刷新后重试")
+            if instance.status != "running":
+                raise Conflict("流程已结束，不能再办理")
+            live = self._take(session, instance)
+            check(live)
+            self._run(session, instance, live, event_type, payload, actor, at)
+            view = self._view(session, instance)
+        self._put(instance, live)
+        return view
+
+    def _run(self, session: Session, instance: Instance, live: snapshot.LiveWorkflow,
+             event_type: str, payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:
+        try:
+            with command_context(instance.id, instance.id_counter, at) as ids:
+                apply(live.workflow, event_type, payload)
+        except PingxuanError:
+            raise
+        except SpiffWorkflowException as exc:
+            raise ScriptError(f"流程执行出错：{exc}") from exc
+        written = snapshot.save(session, instance, live, at.timestamp(), {**(created or {}), **ids.issued})
+        eventlog.append(session, instance, event_type, actor, at, payload)
+        instance.id_counter = ids.counter
+        instance.status = _status(live.workflow, event_type)
+        instance.updated_at = at
+        try:
+            session.flush()  # one UPDATE of the instance, guarded by its version
+            index.sync(session, instance.id, written, self.lanes, at, actor)
+            session.flush()
+        except StaleDataError as exc:
+            raise Conflict("数据已被他人同时更新，请刷新后重试") from exc
+
+    def _instance(self, session: Session, instance_id: str) -> Instance:
+        instance = session.get(Instance, instance_id) if _is_uuid(instance_id) else None
+        if instance is None:
+            raise NotFound(f"流程实例 {instance_id} 不存在")
+        return instance
+
+    def _load(self, session: Session, instance: Instance) -> snapshot.LiveWorkflow:
+        deployment = session.get(Deployment, instance.deployment_id)
+        specs = self.specs.get(deployment, instance.process_id)
+        return snapshot.load(session, instance, specs, self.script_engine)
+
+    def _take(self, session: Session, instance: Instance) -> snapshot.LiveWorkflow:
+        """The cached workflow if it is at the stored version, else a load. Taken out of the cache
+        for the command's duration: a failed command must not leave a half-changed workflow there."""
+        with self._cache_lock:
+            cached = self._cache.pop(instance.id, None)
+        if cached is not None and cached[0] == instance.version:
+            return cached[1]
+        return self._load(session, instance)
+
+    def _put(self, instance: Instance, live: snapshot.LiveWorkflow) -> None:
+        with self._cache_lock:
+            self._cache[instance.id] = (instance.version, live)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def _view(self, session: Session, instance: Instance) -> InstanceView:
+        rows = session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.state == "ready").order_by(HumanTask.created_at))
+        tasks = [{"task_id": r.task_id, "spec": r.spec_name, "title": r.title, "lane": r.lane,
+                  "role": r.role, "unit": r.unit, "form": r.form,
+                  "due_at": r.due_at.isoformat() if r.due_at else None} for r in rows]
+        return InstanceView(instance.id, instance.version, instance.status, tasks)
+
+    def _now(self) -> datetime:
+        now = self.clock()
+        if now.tzinfo is None:
+            raise ValueError("clock must return timezone-aware datetimes")
+        return now.astimezone(timezone.utc)
+
+
+def new_workflow(instance: Instance, specs, script_engine, at: datetime) -> tuple[snapshot.LiveWorkflow, dict]:
+    """Construct the workflow (Spiff creates its first tasks here, so ids start at 0 in a command
+    context); returns it with the creation order of those tasks and advances the id counter."""
+    with command_context(instance.id, instance.id_counter, at) as ids:
+        wf = BpmnWorkflow(specs.spec, specs.subprocess_specs, script_engine=script_engine)
+    instance.id_counter = ids.counter
+    return snapshot.LiveWorkflow(wf), ids.issued
+
+
+def _status(wf: BpmnWorkflow, event_type: str) -> str:
+    if event_type == "instance_cancelled":
+        return "cancelled"
+    return "completed" if wf.completed else "running"
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,162 @@
+"""The seam to SpiffWorkflow: parse bundles safely, (de)serialize workflows and tasks."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from . import determinism  # noqa: F401  (installs the deterministic seams before any workflow exists)
+from .errors import DefinitionError
+from .safe_xml import parse_xml
+
+
+class FullDataTaskConverter(TaskConverter):
+    """Stores each task's whole data rather than a delta against its parent.
+
+    Spiff's delta is only valid while the parent's data stays as it was; we rewrite only the tasks a
+    command touched, so a delta written earlier could silently go stale (a loop parent merges every
+    iteration's data after its children were written)."""
+
+    def to_dict(self, task):
+        return {
+            "id": str(task.id),
+            "parent": str(task._parent) if task._parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(task.internal_data),
+            "data": self.registry.convert(self.registry.clean(task.data)),
+            "delta": {},
+        }
+
+
+_config = dict(SPIFF_CONFIG)
+_config[Task] = FullDataTaskConverter
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
+REGISTRY = SERIALIZER.registry
+
+
+@dataclass(frozen=True)
+class ProcessSpecs:
+    spec: object
+    subprocess_specs: dict
+
+
+def parse_bundle(files: dict[str, str]) -> tuple[SpiffBpmnParser, list[str]]:
+    """Parse every .bpmn and .dmn of a bundle; returns the parser and its executable process ids."""
+    parser = SpiffBpmnParser()
+    try:
+        for name, text in sorted(files.items()):
+            if name.endswith(".bpmn"):
+                parser.add_bpmn_xml(parse_xml(text, name), filename=name)
+            elif name.endswith(".dmn"):
+                parser.add_dmn_xml(parse_xml(text, name).getroot(), filename=name)
+        return parser, parser.get_process_ids()
+    except SpiffWorkflowException as exc:
+        raise DefinitionError(f"流程定义解析失败：{exc}") from exc
+
+
+def specs_for(parser: SpiffBpmnParser, process_id: str) -> ProcessSpecs:
+    try:
+        return ProcessSpecs(parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
+    except SpiffWorkflowException as exc:
+        raise DefinitionError(f"流程 {process_id} 无法加载：{exc}") from exc
+
+
+# --- workflow shells: everything but the tasks, which are stored one row each -------------------
+
+def _workflow_attrs(wf) -> dict:
+    return {
+        "data": REGISTRY.convert(REGISTRY.clean(wf.data)),
+        "correlations": wf.correlations,
+        "last_task": str(wf.last_task.id) if wf.last_task is not None else None,
+        "success": wf.success,
+        "completed": wf.completed,
+        "root": str(wf.task_tree.id),
+    }
+
+
+def workflow_shell(wf: BpmnWorkflow) -> dict:
+    shell = _workflow_attrs(wf)
+    shell["bpmn_events"] = REGISTRY.convert(wf.bpmn_events)
+    shell["subprocesses"] = {
+        str(sp_id): {**_workflow_attrs(sp), "parent_task_id": str(sp.parent_task_id), "spec": sp.spec.name}
+        for sp_id, sp in wf.subprocesses.items()
+    }
+    return shell
+
+
+def task_body(task: Task) -> str:
+    return json.dumps(REGISTRY.convert(task), ensure_ascii=False, separators=(",", ":"))
+
+
+def restore_workflow(specs: ProcessSpecs, shell: dict, tasks: dict[str, list[str]], script_engine) -> BpmnWorkflow:
+    """Rebuild a workflow from its shell and task bodies (grouped by workflow key, "" = top).
+
+    Mirrors BpmnWorkflowConverter.from_dict, but takes the parsed specs instead of serialized ones:
+    specs belong to the deployment, not to each instance."""
+    wf = BpmnWorkflow(specs.spec, specs.subprocess_specs, script_engine=script_engine, deserializing=True)
+    _restore_tasks(wf, tasks.get("", []))
+    _restore_attrs(wf, shell)
+    wf.bpmn_events = REGISTRY.restore(shell.get("bpmn_events", []))
+    _restore_subprocesses(wf, shell.get("subprocesses", {}), tasks)
+    return wf
+
+
+def _restore_tasks(wf, bodies: list[str]) -> None:
+    wf.tasks = {}
+    for body in bodies:
+        REGISTRY.restore(json.loads(body), workflow=wf)  # the task adds itself to wf.tasks
+
+
+def _restore_attrs(wf, dct: dict) -> None:
+    wf.task_tree = wf.tasks.get(UUID(dct["root"]))
+    wf.success = dct["success"]
+    wf.completed = dct.get("completed", False)
+    wf.correlations = dct.get("correlations", {})
+    wf.last_task = wf.tasks.get(UUID(dct["last_task"])) if dct.get("last_task") else None
+    wf.data = REGISTRY.restore(dct.get("data", {}))
+
+
+def _restore_subprocesses(top: BpmnWorkflow, shells: dict, tasks: dict) -> None:
+    # In the shell's (creation) order: a subprocess's parent task always exists before it does.
+    for key, dct in shells.items():
+        parent_task = top.get_task_from_id(UUID(key))
+        sp = BpmnSubWorkflow(top.subprocess_specs[dct["spec"]], parent_task.id, top, deserializing=True)
+        _restore_tasks(sp, tasks.get(key, []))
+        _restore_attrs(sp, dct)
+        top.subprocesses[parent_task.id] = sp
+        sp.completed_event.connect(parent_task.task_spec._on_subworkflow_completed, parent_task)
+
+
+def all_workflows(wf: BpmnWorkflow):
+    """(key, workflow) for the top workflow ("") and each subprocess (its parent task id)."""
+    yield "", wf
+    for sp_id, sp in wf.subprocesses.items():
+        yield str(sp_id), sp
+
+
+def full_state(wf: BpmnWorkflow) -> dict:
+    """Everything replay must reproduce, as plain JSON-able data (specs excluded)."""
+    state = workflow_shell(wf)
+    state["tasks"] = {
+        key: {str(t.id): REGISTRY.convert(t) for t in w.tasks.values()} for key, w in all_workflows(wf)
+    }
+    return json.loads(json.dumps(state, ensure_ascii=False))
+
+
+def is_waiting_catch(task: Task) -> bool:
+    return isinstance(task.task_spec, CatchingEvent) and task.has_state(TaskState.WAITING)

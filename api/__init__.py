@@ -1,0 +1,4 @@
+"""HTTP layer over engine services."""
+from .app import create_app
+
+__all__ = ["create_app"]

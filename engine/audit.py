@@ -1,0 +1,25 @@
+"""Auditor services: chain verification and replay, each in one read transaction."""
+from __future__ import annotations
+
+from .errors import NotFound
+from .eventlog import ChainReport, verify_chain as _verify_chain
+from .models import Instance
+from .replay import ReplayReport, verify_replay
+
+
+def _instance(session, instance_id: str) -> Instance:
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound(f"流程实例 {instance_id} 不存在")
+    return instance
+
+
+def verify_chain(services, instance_id: str) -> ChainReport:
+    with services.db.transaction(write=False) as session:
+        return _verify_chain(session, _instance(session, instance_id))
+
+
+def replay(services, instance_id: str) -> ReplayReport:
+    runtime = services.runtime
+    with services.db.transaction(write=False) as session:
+        return verify_replay(session, _instance(session, instance_id), runtime.specs, runtime.script_engine)

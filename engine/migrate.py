@@ -1,0 +1,29 @@
+"""Schema migrations (Alembic), run programmatically so `pingxuan db upgrade` needs no ini file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from .db import Database
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _config(connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    with db.engine.begin() as connection:
+        command.upgrade(_config(connection), revision)
+
+
+def revision(db: Database, message: str) -> None:
+    """Developer helper: autogenerate a migration from the models against an up-to-date database."""
+    with db.engine.begin() as connection:
+        command.revision(_config(connection), message=message, autogenerate=True)

@@ -1,0 +1,72 @@
+"""Composition root: builds the runtime with its real collaborators from settings."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from .calendar_store import CalendarCache, ensure_seeded
+from .config import Settings
+from .db import Database
+from .hostfunctions import host_functions
+from .runtime import Runtime, utcnow
+from .scripting import RestrictedScriptEngine
+from .workdays import WorkdayCalendar
+
+
+class CalendarProvider:
+    """The stored calendar for host functions; re-checks the table's stamp at most once a second
+    so a calendar import is seen promptly without a query per expression."""
+
+    def __init__(self, db: Database, recheck_seconds: float = 1.0):
+        self.db, self.recheck_seconds = db, recheck_seconds
+        self._cache, self._checked, self._lock = CalendarCache(), 0.0, threading.Lock()
+        self._calendar: WorkdayCalendar | None = None
+
+    def __call__(self) -> WorkdayCalendar:
+        with self._lock:
+            if self._calendar is None or time.monotonic() - self._checked > self.recheck_seconds:
+                with self.db.transaction(write=False) as session:
+                    self._calendar = self._cache.get(session)
+                self._checked = time.monotonic()
+            return self._calendar
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._calendar = None
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    runtime: Runtime
+    calendar: CalendarProvider
+
+
+def load_lanes(settings: Settings) -> dict:
+    return json.loads((settings.processes_dir / "lanes.json").read_text(encoding="utf-8"))["lanes"]
+
+
+def build(settings: Settings | None = None, db: Database | None = None,
+          clock: Callable[[], datetime] = utcnow) -> Services:
+    settings = settings or Settings()
+    db = db or Database(settings.database_url)
+    calendar = CalendarProvider(db)
+    engine = RestrictedScriptEngine(host_functions(calendar), time_limit=settings.script_time_limit)
+    runtime = Runtime(db, engine, lanes=load_lanes(settings), forms=_forms(settings), clock=clock)
+    return Services(settings, db, runtime, calendar)
+
+
+def _forms(settings: Settings):
+    from .forms import FormRegistry  # noqa: PLC0415  (forms bring jsonschema; only the runtime needs them)
+
+    return FormRegistry(settings.forms_dir)
+
+
+def seed_calendar(db: Database) -> bool:
+    with db.transaction() as session:
+        return ensure_seeded(session)

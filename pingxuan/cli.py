@@ -1,0 +1,197 @@
+"""`pingxuan`: the command line. Thin: parses arguments, calls engine services, prints results."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from engine import definitions, migrate
+from engine.config import Settings
+from engine.db import Database
+from engine.errors import PingxuanError
+
+from .cli_calendar import calendar
+
+
+class _Context:
+    """Lazily built so `pingxuan --help` touches no database."""
+
+    def __init__(self):
+        self.settings = Settings()
+        self._db = self._services = None
+
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.settings.database_url)
+        return self._db
+
+    def services(self):
+        if self._services is None:
+            from engine.services import build
+
+            self._services = build(self.settings, self.db())
+        return self._services
+
+
+def _fail(exc: PingxuanError) -> click.ClickException:
+    return click.ClickException(exc.message)
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """评选表彰（两审三公示）流程系统。"""
+    context = _Context()
+    ctx.obj = {"ctx": context, "db": context.db}
+
+
+def _app(ctx: click.Context) -> _Context:
+    return ctx.obj["ctx"]
+
+
+@main.group()
+def db() -> None:
+    """数据库管理。"""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """创建或升级数据库结构，并导入内置的节假日数据。"""
+    from engine.services import seed_calendar
+
+    database = _app(ctx).db()
+    migrate.upgrade(database)
+    seeded = seed_calendar(database)
+    click.echo("数据库已是最新结构" + ("，已导入内置节假日数据" if seeded else ""))
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--actor", default="cli", help="记录在部署版本上的操作人")
+@click.pass_context
+def deploy(ctx: click.Context, path: Path, actor: str) -> None:
+    """部署 PATH 下的流程定义（一个流程目录，或包含多个流程目录的 processes/）。"""
+    from engine.lint import lint_bundle
+
+    settings = _app(ctx).settings
+    lanes = json.loads((settings.processes_dir / "lanes.json").read_text(encoding="utf-8"))["lanes"]
+    try:
+        bundles = definitions.bundles_under(path)
+        with _app(ctx).db().transaction() as session:
+            for name, files in bundles.items():
+                deployment, created = definitions.deploy(
+                    session, name, files, actor, lint=lambda f: lint_bundle(f, settings.forms_dir, lanes))
+                state = "新版本" if created else "内容未变，沿用"
+                click.echo(f"{name}: {state} v{deployment.version}（{', '.join(deployment.process_ids)}）")
+    except PingxuanError as exc:
+        raise _fail(exc) from exc
+
+
+@main.command()
+@click.argument("process_id")
+@click.option("--data", default="{}", help="启动数据（JSON 对象）")
+@click.option("--actor", default="cli")
+@click.pass_context
+def start(ctx: click.Context, process_id: str, data: str, actor: str) -> None:
+    """启动流程实例，运行到第一个等待点，输出实例编号。"""
+    try:
+        payload = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"--data 不是合法的 JSON：{exc.msg}（第 {exc.pos} 个字符）") from exc
+    if not isinstance(payload, dict):
+        raise click.ClickException("--data 必须是 JSON 对象，例如 '{\"submit_by\": \"2026-12-31\"}'")
+    try:
+        view = _app(ctx).services().runtime.start(process_id, payload, actor)
+    except PingxuanError as exc:
+        raise _fail(exc) from exc
+    click.echo(view.id)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="只扫描一次到期定时器后退出")
+@click.pass_context
+def timers(ctx: click.Context, once: bool) -> None:
+    """独立的定时器工作进程：触发所有到期的定时器。"""
+    from engine.timers import sweep, worker_name
+
+    services = _app(ctx).services()
+    owner = worker_name()
+    if once:
+        click.echo(f"已推进 {sweep(services.runtime, owner)} 个流程实例")
+        return
+    import time
+
+    click.echo(f"定时器工作进程 {owner} 已启动，每 {services.settings.timer_sweep_seconds:g} 秒扫描一次（Ctrl+C 退出）")
+    while True:
+        sweep(services.runtime, owner)
+        time.sleep(services.settings.timer_sweep_seconds)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """启动 Web 服务（含定时器调度）。"""
+    from api import create_app
+    from engine.timers import start_scheduler
+
+    services = _app(ctx).services()
+    scheduler = start_scheduler(services.runtime, services.settings.timer_sweep_seconds)
+    click.echo(f"评选系统已启动：http://{host}:{port}/")
+    try:
+        create_app(services).run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@main.group()
+def audit() -> None:
+    """审计：核验事件哈希链、重放历史。"""
+
+
+@audit.command("verify")
+@click.argument("instance_id")
+@click.pass_context
+def audit_verify(ctx: click.Context, instance_id: str) -> None:
+    """逐条核验实例事件的哈希链，指出第一条被改动的事件。"""
+    from engine import audit as audit_service
+
+    try:
+        report = audit_service.verify_chain(_app(ctx).services(), instance_id)
+    except PingxuanError as exc:
+        raise _fail(exc) from exc
+    if report.ok:
+        click.echo(f"哈希链完整：共 {report.events} 条事件")
+    else:
+        click.echo(f"哈希链校验失败：{report.reason}（第一条异常事件：第 {report.first_bad_seq} 号）", err=True)
+        sys.exit(1)
+
+
+@audit.command("replay")
+@click.argument("instance_id")
+@click.pass_context
+def audit_replay(ctx: click.Context, instance_id: str) -> None:
+    """仅凭流程定义和事件重建实例，并与存储的快照比对。"""
+    from engine import audit as audit_service
+
+    try:
+        report = audit_service.replay(_app(ctx).services(), instance_id)
+    except PingxuanError as exc:
+        raise _fail(exc) from exc
+    if report.ok:
+        click.echo(f"重放一致：{report.events} 条事件重建的状态与存储快照完全相同")
+    else:
+        click.echo("重放结果与存储快照不一致：", err=True)
+        for line in report.differences[:50]:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(1)
+
+
+main.add_command(calendar)
+
+if __name__ == "__main__":
+    main()

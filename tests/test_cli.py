@@ -1,0 +1,52 @@
+"""The `pingxuan` command as a user runs it: a real process on a fresh SQLite file."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from engine.config import REPO_ROOT
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}")
+
+    def _run(*args, ok=True):
+        proc = subprocess.run([sys.executable, "-m", "pingxuan.cli", *args], env=env, cwd=REPO_ROOT,
+                              capture_output=True, text=True, timeout=120)
+        if ok:
+            assert proc.returncode == 0, proc.stderr
+        return proc
+    return _run
+
+
+def test_setup_deploy_start_and_audit(run):
+    assert "数据库" in run("db", "upgrade").stdout
+    assert "sample: 新版本 v1" in run("deploy", "processes").stdout
+    assert "内容未变" in run("deploy", "processes").stdout
+    instance = run("start", "sample_nomination", "--data", '{"submit_by": "2030-01-01", "departments": ["公安"]}').stdout.strip()
+    assert re.fullmatch(r"[0-9a-f-]{36}", instance)
+    assert "哈希链完整：共 1 条事件" in run("audit", "verify", instance).stdout
+    assert "重放一致" in run("audit", "replay", instance).stdout
+
+
+def test_calendar_commands(run):
+    run("db", "upgrade")
+    assert run("calendar", "is-workday", "2025-10-11").stdout.strip() == "workday"  # 调休 Saturday
+    assert run("calendar", "is-workday", "2025-10-08").stdout.strip() == "restday"
+    assert run("calendar", "workday-end", "2025-09-30", "5").stdout.strip() == "2025-10-13"
+    assert run("calendar", "workday-end", "2025-09-30", "5", "--convention", "next-day").stdout.strip() == "2025-10-14"
+
+
+def test_user_errors_are_clear_chinese(run):
+    run("db", "upgrade")
+    bad_json = run("start", "sample_nomination", "--data", "{oops", ok=False)
+    assert bad_json.returncode == 1 and "不是合法的 JSON" in bad_json.stderr
+    missing = run("start", "no_such_process", ok=False)
+    assert missing.returncode == 1 and "没有已部署的流程" in missing.stderr
+    unknown = run("audit", "verify", "00000000-0000-0000-0000-000000000000", ok=False)
+    assert unknown.returncode == 1 and "不存在" in unknown.stderr

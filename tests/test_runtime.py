@@ -1,0 +1,166 @@
+"""Runtime commands through the real SpiffWorkflow engine and a real database."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import Conflict, NotFound, ScriptError, ValidationFailed
+from engine.models import Event, HumanTask, Instance, TaskSnapshot, Timer
+
+START = {"submit_by": "2025-09-30", "departments": ["纪检监察", "公安"]}
+NOMINATION = {"candidate_name": "示例机械厂技术科", "deeds": "攻克关键工艺难题。"}
+
+
+def stored_state(db, instance_id):
+    """Everything a command may change, to prove a failed one changed nothing."""
+    with db.transaction(write=False) as s:
+        inst = s.get(Instance, instance_id)
+        return (
+            inst.version, inst.snapshot, inst.last_seq, inst.last_hash, inst.id_counter,
+            sorted(s.execute(select(TaskSnapshot.task_id, TaskSnapshot.body).where(TaskSnapshot.instance_id == instance_id)).all()),
+            sorted(s.execute(select(HumanTask.task_id, HumanTask.state).where(HumanTask.instance_id == instance_id)).all()),
+            sorted(s.execute(select(Timer.task_id, Timer.status).where(Timer.instance_id == instance_id)).all()),
+            s.scalar(select(func.count()).select_from(Event).where(Event.instance_id == instance_id)),
+        )
+
+
+def test_start_runs_to_first_wait_with_deadline(sample):
+    view = sample.runtime.start("sample_nomination", START, actor="unit-staff")
+    assert view.status == "running"
+    assert [t["spec"] for t in view.ready_tasks] == ["Fill_nomination"]
+    task = view.ready_tasks[0]
+    assert task["lane"] == "推荐单位" and task["role"] == "staff" and task["form"] == "sample/nomination.json"
+    # "2025-09-30前报送" ends at 24:00 Beijing time on the 30th.
+    assert task["due_at"] == "2025-09-30T16:00:00+00:00"
+    with sample.db.transaction(write=False) as s:
+        timers = s.scalars(select(Timer).where(Timer.instance_id == view.id)).all()
+        assert [(t.spec_name, t.status, t.due_at) for t in timers] == [
+            ("Deadline_missed", "waiting", datetime(2025, 9, 30, 16, 0, tzinfo=timezone.utc))]
+        events = s.scalars(select(Event).where(Event.instance_id == view.id)).all()
+        assert [(e.seq, e.type, e.actor) for e in events] == [(1, "instance_started", "unit-staff")]
+
+
+def test_complete_moves_on_and_computes_publicity_end(sample):
+    view = sample.runtime.start("sample_nomination", START)
+    task_id = view.ready_tasks[0]["task_id"]
+    after = sample.runtime.complete_task(view.id, task_id, NOMINATION, "unit-staff", view.version)
+    assert after.version == view.version + 1 and after.ready_tasks == []
+    wf = sample.runtime.workflow(view.id)
+    data = wf.get_tasks(spec_name="Publicity_period")[0].data
+    # Posted Fri 2025-09-26: 26, Sun 28 (调休 workday), 29, 30, then the holiday to 8 Oct; day 5 is 9 Oct.
+    assert data["publicity_posted_on"] == "2025-09-26"
+    assert data["publicity_ends_at"] == "2025-10-10T00:00:00+08:00"
+    with sample.db.transaction(write=False) as s:
+        row = s.get(HumanTask, task_id)
+        assert (row.state, row.completed_by) == ("completed", "unit-staff")
+        statuses = dict(s.execute(select(Timer.spec_name, Timer.status).where(Timer.instance_id == view.id)).all())
+        assert statuses == {"Deadline_missed": "cancelled", "Publicity_period": "waiting"}
+
+
+def test_stale_version_is_a_conflict_and_changes_nothing(sample):
+    view = sample.runtime.start("sample_nomination", START)
+    before = stored_state(sample.db, view.id)
+    with pytest.raises(Conflict, match="版本"):
+        sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", view.version - 1)
+    assert stored_state(sample.db, view.id) == before
+
+
+def test_completing_twice_is_refused(sample):
+    view = sample.runtime.start("sample_nomination", START)
+    task_id = view.ready_tasks[0]["task_id"]
+    after = sample.runtime.complete_task(view.id, task_id, NOMINATION, "u", view.version)
+    before = stored_state(sample.db, view.id)
+    with pytest.raises(Conflict, match="不能重复提交"):
+        sample.runtime.complete_task(view.id, task_id, NOMINATION, "u", after.version)
+    assert stored_state(sample.db, view.id) == before
+
+
+def test_invalid_form_data_is_refused_with_field_errors(sample):
+    view = sample.runtime.start("sample_nomination", START)
+    before = stored_state(sample.db, view.id)
+    with pytest.raises(ValidationFailed) as caught:
+        sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], {"candidate_name": ""}, "u", view.version)
+    assert "deeds" in caught.value.field_errors and "candidate_name" in caught.value.field_errors
+    assert stored_state(sample.db, view.id) == before
+
+
+def test_unknown_task_and_instance(sample):
+    view = sample.runtime.start("sample_nomination", START)
+    with pytest.raises(NotFound):
+        sample.runtime.complete_task(view.id, "00000000-0000-0000-0000-000000000000", {}, "u", view.version)
+    with pytest.raises(NotFound):
+        sample.runtime.instance("not-an-id")
+
+
+FAILING = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">
+  <bpmn:process id="failing_script" isExecutable="true">
+    <bpmn:startEvent id="S"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="Ask" />
+    <bpmn:userTask id="Ask" name="填写"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="Ask" targetRef="Compute" />
+    <bpmn:scriptTask id="Compute" name="计算"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+      <bpmn:script>ratio = count / total</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="Compute" targetRef="E" />
+    <bpmn:endEvent id="E"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_failed_command_leaves_nothing_changed_and_runtime_recovers(services, tmp_path):
+    from tests.conftest import deploy_folder
+
+    (tmp_path / "failing").mkdir()
+    (tmp_path / "failing" / "failing.bpmn").write_text(FAILING, encoding="utf-8")
+    deploy_folder(services, tmp_path / "failing")
+    view = services.runtime.start("failing_script", {})
+    task_id = view.ready_tasks[0]["task_id"]
+    before = stored_state(services.db, view.id)
+    with pytest.raises(ScriptError, match="ZeroDivisionError"):
+        services.runtime.complete_task(view.id, task_id, {"count": 1, "total": 0}, "u", view.version)
+    assert stored_state(services.db, view.id) == before
+    # The half-run workflow was not kept in memory: the same task can be completed properly now.
+    done = services.runtime.complete_task(view.id, task_id, {"count": 1, "total": 4}, "u", view.version)
+    assert done.status == "completed"
+    assert services.runtime.workflow(view.id).last_task.data["ratio"] == 0.25
+
+
+def run_to_opinions(services):
+    view = services.runtime.start("sample_nomination", START)
+    view = services.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", view.version)
+    services.runtime.clock.set(datetime(2025, 10, 10, 1, 0, tzinfo=timezone.utc))
+    assert services.runtime.fire_timers(view.id) is True
+    return services.runtime.instance(view.id)
+
+
+def test_multi_instance_opinions_one_per_department(sample):
+    view = run_to_opinions(sample)
+    assert sorted(t["unit"] for t in view.ready_tasks) == ["公安", "纪检监察"]
+    assert {t["lane"] for t in view.ready_tasks} == {"征求意见部门"}
+
+
+@pytest.mark.parametrize("adverse, end", [(False, "Final_review"), (True, "End_stopped")])
+def test_adverse_opinion_gateway(sample, adverse, end):
+    view = run_to_opinions(sample)
+    for i, task in enumerate(view.ready_tasks):
+        opinion = {"adverse": adverse and i == 0, "comment": "有问题" if adverse and i == 0 else "同意", "signer": "经办人"}
+        view = sample.runtime.complete_task(view.id, task["task_id"], {"opinion": opinion}, "dept", view.version)
+    wf = sample.runtime.workflow(view.id)
+    if end == "Final_review":
+        assert [t["spec"] for t in view.ready_tasks] == ["Final_review"]
+        view = sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], {"approved": True}, "leader", view.version)
+        assert view.status == "completed"
+    else:
+        assert view.status == "completed" and view.ready_tasks == []
+        assert wf.get_tasks(spec_name="End_stopped")[0].state == 64  # COMPLETED
+
+
+def test_cancel(sample):
+    view = sample.runtime.start("sample_nomination", START)
+    cancelled = sample.runtime.cancel(view.id, "admin", view.version, "推荐单位撤回")
+    assert cancelled.status == "cancelled" and cancelled.ready_tasks == []
+    with pytest.raises(Conflict):
+        sample.runtime.cancel(view.id, "admin", cancelled.version, "again")

@@ -3,11 +3,11 @@ makes replay a proof: the same inputs through the same code at the same recorded
 from __future__ import annotations
 
 from typing import Callable
-from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from .errors import Conflict
+from .spiff import find_task
 
 
 def _started(wf: BpmnWorkflow, payload: dict) -> None:
@@ -18,7 +18,7 @@ def _started(wf: BpmnWorkflow, payload: dict) -> None:
 
 
 def _task_completed(wf: BpmnWorkflow, payload: dict) -> None:
-    task = wf.get_task_from_id(UUID(payload["task_id"]))
+    task = find_task(wf, payload["task_id"])
     if task is None:
         raise Conflict("任务不存在或已失效")
     task.data.update(payload.get("data") or {})

@@ -23,6 +23,7 @@ from .definitions import SpecLibrary, latest_for_process
 from .determinism import command_context
 from .errors import Conflict, NotFound, PingxuanError, ScriptError
 from .index import form_properties, timer_due
+from .spiff import find_task
 from .models import Deployment, HumanTask, Instance
 
 
@@ -70,7 +71,7 @@ class Runtime:
     def complete_task(self, instance_id: str, task_id: str, data: dict, actor: str,
                       expected_version: int) -> InstanceView:
         def check(live: snapshot.LiveWorkflow) -> None:
-            task = live.workflow.get_task_from_id(uuid.UUID(task_id)) if _is_uuid(task_id) else None
+            task = find_task(live.workflow, task_id)
             if task is None or not task.task_spec.manual:
                 raise NotFound("该实例中没有这个待办任务")
             if task.state != TaskState.READY:

@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
@@ -160,3 +160,11 @@ def full_state(wf: BpmnWorkflow) -> dict:
 
 def is_waiting_catch(task: Task) -> bool:
     return isinstance(task.task_spec, CatchingEvent) and task.has_state(TaskState.WAITING)
+
+
+def find_task(wf: BpmnWorkflow, task_id: str) -> Task | None:
+    """The task with this id anywhere in the workflow, or None (Spiff raises instead)."""
+    try:
+        return wf.get_task_from_id(UUID(str(task_id)))
+    except (TaskNotFoundException, ValueError):
+        return None

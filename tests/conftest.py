@@ -106,7 +106,7 @@ def services(db, clock):
     return build(Settings(database_url=db.url), db=db, clock=clock)
 
 
-def deploy_folder(services, folder: Path, name: str | None = None):
+def deploy_folder(services, folder: Path, name: str | None = None, lint: bool = True):
     from engine.lint import lint_bundle
     from engine.services import load_lanes
 
@@ -114,7 +114,7 @@ def deploy_folder(services, folder: Path, name: str | None = None):
     with services.db.transaction() as session:
         return definitions.deploy(
             session, name or folder.name, definitions.bundle_from_folder(folder), "test",
-            lint=lambda files: lint_bundle(files, services.settings.forms_dir, lanes),
+            lint=(lambda files: lint_bundle(files, services.settings.forms_dir, lanes)) if lint else None,
         )[0]
 
 

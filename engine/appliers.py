@@ -2,9 +2,11 @@
 makes replay a proof: the same inputs through the same code at the same recorded times."""
 from __future__ import annotations
 
+import copy
 from typing import Callable
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessage
 
 from .errors import Conflict
 from .spiff import find_task
@@ -36,11 +38,46 @@ def _cancelled(wf: BpmnWorkflow, payload: dict) -> None:
     wf.cancel()
 
 
+def _reset_to(wf: BpmnWorkflow, task_id: str) -> None:
+    """Make a completed user task ready again, dropping everything after it (SpiffWorkflow's
+    reset_from_task_id); its data is kept so the handler sees and corrects what was submitted."""
+    task = find_task(wf, task_id)
+    if task is None or not task.task_spec.manual:
+        raise Conflict("要退回或撤回到的任务不存在")
+    wf.reset_from_task_id(task.id, data=copy.deepcopy(task.data))
+    wf.do_engine_steps()
+
+
+def _task_returned(wf: BpmnWorkflow, payload: dict) -> None:  # 退回: sent back to the previous step
+    _reset_to(wf, payload["to_task_id"])
+
+
+def _task_withdrawn(wf: BpmnWorkflow, payload: dict) -> None:  # 撤回: the submitter takes it back
+    _reset_to(wf, payload["task_id"])
+
+
+def _task_reassigned(wf: BpmnWorkflow, payload: dict) -> None:  # 转办: who may act changed, not the state
+    if find_task(wf, payload["task_id"]) is None:
+        raise Conflict("任务不存在或已失效")
+
+
+def _message_received(wf: BpmnWorkflow, payload: dict) -> None:
+    """An outside message (e.g. an objection during publicity) for a waiting message event."""
+    event = BpmnEvent(SpiffMessage(payload["name"]), payload.get("payload") or {})
+    if wf.event_manager.catch(event, internal=False) == 0:
+        raise Conflict(payload.get("not_waiting") or f"流程当前不接收“{payload['name']}”")
+    wf.do_engine_steps()
+
+
 APPLIERS: dict[str, Callable[[BpmnWorkflow, dict], None]] = {
     "instance_started": _started,
     "task_completed": _task_completed,
     "timers_fired": _timers_fired,
     "instance_cancelled": _cancelled,
+    "message_received": _message_received,
+    "task_returned": _task_returned,
+    "task_withdrawn": _task_withdrawn,
+    "task_reassigned": _task_reassigned,
 }
 
 

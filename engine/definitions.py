@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,19 +16,35 @@ from .models import Deployment
 from .spiff import ProcessSpecs, parse_bundle, specs_for
 
 SHARED_FOLDER = "shared"  # processes/shared/: subprocesses every variant may call
+# Only used to decide which shared files go into a bundle; the real parse is lxml + SpiffWorkflow.
+_CALLED = re.compile(r'calledElement="([^"]+)"')
+_PROCESS_ID = re.compile(r'<bpmn:process\s[^>]*\bid="([^"]+)"')
 
 
 def bundle_from_folder(folder: Path) -> dict[str, str]:
-    """A folder's .bpmn/.dmn files, plus the shared subprocess library beside it if there is one."""
+    """A folder's .bpmn/.dmn files, plus the shared subprocesses (processes/shared/) it calls."""
     files = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()) if p.suffix in (".bpmn", ".dmn")}
-    shared = folder.parent / SHARED_FOLDER
-    if shared.is_dir() and shared.resolve() != folder.resolve():
-        for p in sorted(shared.iterdir()):
-            if p.suffix in (".bpmn", ".dmn"):
-                files[f"{SHARED_FOLDER}/{p.name}"] = p.read_text(encoding="utf-8")
     if not files:
         raise DefinitionError(f"目录 {folder} 中没有 .bpmn 或 .dmn 文件")
+    shared = folder.parent / SHARED_FOLDER
+    if shared.is_dir() and shared.resolve() != folder.resolve():
+        files.update(_called_shared_files(files, shared))
     return files
+
+
+def _called_shared_files(files: dict[str, str], shared: Path) -> dict[str, str]:
+    """Shared files defining a process that the bundle calls, directly or through each other."""
+    library = {f"{SHARED_FOLDER}/{p.name}": p.read_text(encoding="utf-8") for p in sorted(shared.glob("*.bpmn"))}
+    defines = {name: set(_PROCESS_ID.findall(text)) for name, text in library.items()}
+    chosen: dict[str, str] = {}
+    wanted = {c for text in files.values() for c in _CALLED.findall(text)}
+    while True:
+        new = {name for name, ids in defines.items() if ids & wanted and name not in chosen}
+        if not new:
+            return chosen
+        for name in new:
+            chosen[name] = library[name]
+            wanted |= set(_CALLED.findall(library[name]))
 
 
 def bundles_under(path: Path) -> dict[str, dict[str, str]]:

@@ -38,12 +38,16 @@ def timer_due(task: Task) -> datetime | None:
 
 
 def _due_for(task: Task) -> datetime | None:
-    """The earliest boundary timer on this task or on an enclosing multi-instance activity."""
+    """The earliest boundary timer on this task or on an activity enclosing it (a multi-instance
+    parent, an embedded subprocess), crossing from a subprocess to its parent task."""
     node = task
-    for _ in range(3):
+    for _ in range(8):
         parent = node.parent
         if parent is None:
-            return None
+            parent_id = getattr(node.workflow, "parent_task_id", None)
+            if parent_id is None:
+                return None
+            parent = node.workflow.top_workflow.get_task_from_id(parent_id)
         if isinstance(parent.task_spec, BoundaryEventSplit):
             dues = [d for d in (timer_due(s) for s in parent.children) if d is not None]
             return min(dues) if dues else None

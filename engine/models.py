@@ -143,3 +143,7 @@ class CalendarYear(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(300))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Tables defined in their own modules register on the same metadata (migrations, create_all).
+from . import campaign_models  # noqa: E402,F401

@@ -43,6 +43,9 @@ class Runtime:
     def __init__(self, db: Database, script_engine, *, lanes: dict | None = None, forms=None,
                  clock: Callable[[], datetime] = utcnow, cache_size: int = 2000):
         self.db, self.script_engine, self.lanes, self.forms, self.clock = db, script_engine, lanes or {}, forms, clock
+        # Called inside each command's transaction after it ran: (session, instance, workflow).
+        # Higher layers (campaigns) keep their read models in step without the runtime knowing them.
+        self.observers: list[Callable[[Session, Instance, BpmnWorkflow], None]] = []
         self.specs = SpecLibrary()
         self._cache: OrderedDict[str, tuple[int, snapshot.LiveWorkflow]] = OrderedDict()
         self._cache_size = cache_size
@@ -51,25 +54,44 @@ class Runtime:
     # --- commands ------------------------------------------------------------------------------
 
     def start(self, process_id: str, data: dict | None = None, actor: str = "system",
-              business_key: str | None = None) -> InstanceView:
+              business_key: str | None = None,
+              on_start: Callable[[Session, Instance], None] | None = None,
+              instance_id: str | None = None) -> InstanceView:
+        """`on_start` runs in the same transaction before the first step; raising refuses the start."""
         at = self._now()
         with self.db.transaction() as session:
             deployment = latest_for_process(session, process_id)
             instance = Instance(
-                id=str(uuid.uuid4()), deployment_id=deployment.id, process_id=process_id, status="running",
+                id=instance_id or str(uuid.uuid4()), deployment_id=deployment.id, process_id=process_id, status="running",
                 snapshot="{}", id_counter=0, last_seq=0, last_hash=eventlog.GENESIS,
                 business_key=business_key, created_at=at, updated_at=at,
             )
             specs = self.specs.get(deployment, process_id)
             live, created = new_workflow(instance, specs, self.script_engine, at)
             session.add(instance)
+            if on_start is not None:
+                session.flush()
+                on_start(session, instance)
             self._run(session, instance, live, "instance_started", {"data": data or {}}, actor, at, created)
             view = self._view(session, instance)
         self._put(instance, live)
         return view
 
     def complete_task(self, instance_id: str, task_id: str, data: dict, actor: str,
-                      expected_version: int) -> InstanceView:
+                      expected_version: int | None) -> InstanceView:
+        return self.complete_many([(instance_id, task_id, data, expected_version)], actor)[0]
+
+    def complete_many(self, items: list[tuple[str, str, dict, int | None]], actor: str) -> list[InstanceView]:
+        """Complete several tasks (e.g. a review list) all or nothing, in one transaction.
+        An expected version of None skips the version check; a task must still be open."""
+        commands = [
+            (instance_id, version, "task_completed", {"task_id": task_id, "data": data},
+             self._completion_check(task_id, data))
+            for instance_id, task_id, data, version in items
+        ]
+        return self._commands(commands, actor)
+
+    def _completion_check(self, task_id: str, data: dict):
         def check(live: snapshot.LiveWorkflow) -> None:
             task = find_task(live.workflow, task_id)
             if task is None or not task.task_spec.manual:
@@ -79,9 +101,13 @@ class Runtime:
             form = form_properties(task).get("formJsonSchemaFilename")
             if form and self.forms is not None:
                 self.forms.validate(form, data)
+        return check
 
-        return self._command(instance_id, expected_version, "task_completed",
-                             {"task_id": task_id, "data": data}, actor, check)
+    def send_message(self, instance_id: str, name: str, payload: dict, actor: str,
+                     not_waiting: str | None = None) -> InstanceView:
+        """Deliver a named message (e.g. 异议) to a waiting message event; Conflict if none waits."""
+        event = {"name": name, "payload": payload, "not_waiting": not_waiting}
+        return self._command(instance_id, None, "message_received", event, actor, lambda live: None)
 
     def cancel(self, instance_id: str, actor: str, expected_version: int, reason: str) -> InstanceView:
         def check(live):
@@ -121,19 +147,27 @@ class Runtime:
     # --- the machinery -------------------------------------------------------------------------
 
     def _command(self, instance_id, expected_version, event_type, payload, actor, check) -> InstanceView:
+        return self._commands([(instance_id, expected_version, event_type, payload, check)], actor)[0]
+
+    def _commands(self, commands: list, actor: str) -> list[InstanceView]:
         at = self._now()
+        taken: dict[str, tuple[Instance, snapshot.LiveWorkflow]] = {}
+        views = []
         with self.db.transaction() as session:
-            instance = self._instance(session, instance_id)
-            if instance.version != expected_version:
-                raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {expected_version}），请刷新后重试")
-            if instance.status != "running":
-                raise Conflict("流程已结束，不能再办理")
-            live = self._take(session, instance)
-            check(live)
-            self._run(session, instance, live, event_type, payload, actor, at)
-            view = self._view(session, instance)
-        self._put(instance, live)
-        return view
+            for instance_id, expected_version, event_type, payload, check in commands:
+                instance = self._instance(session, instance_id)
+                if expected_version is not None and instance.version != expected_version:
+                    raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {expected_version}），请刷新后重试")
+                if instance.status != "running":
+                    raise Conflict("流程已结束，不能再办理")
+                live = taken[instance.id][1] if instance.id in taken else self._take(session, instance)
+                taken[instance.id] = (instance, live)
+                check(live)
+                self._run(session, instance, live, event_type, payload, actor, at)
+                views.append(self._view(session, instance))
+        for instance, live in taken.values():  # only after commit: a failure leaves the cache empty
+            self._put(instance, live)
+        return views
 
     def _run(self, session: Session, instance: Instance, live: snapshot.LiveWorkflow,
              event_type: str, payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:
@@ -152,6 +186,8 @@ class Runtime:
         try:
             session.flush()  # one UPDATE of the instance, guarded by its version
             index.sync(session, instance.id, written, self.lanes, at, actor)
+            for observer in self.observers:
+                observer(session, instance, live.workflow)
             session.flush()
         except StaleDataError as exc:
             raise Conflict("数据已被他人同时更新，请刷新后重试") from exc

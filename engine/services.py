@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from .campaigns import Campaigns
 from .calendar_store import CalendarCache, ensure_seeded
 from .config import Settings
 from .db import Database
+from .forms import FormRegistry
 from .hostfunctions import host_functions
 from .runtime import Runtime, utcnow
 from .scripting import RestrictedScriptEngine
@@ -45,6 +47,7 @@ class Services:
     db: Database
     runtime: Runtime
     calendar: CalendarProvider
+    campaigns: Campaigns
 
 
 def load_lanes(settings: Settings) -> dict:
@@ -57,14 +60,8 @@ def build(settings: Settings | None = None, db: Database | None = None,
     db = db or Database(settings.database_url)
     calendar = CalendarProvider(db)
     engine = RestrictedScriptEngine(host_functions(calendar), time_limit=settings.script_time_limit)
-    runtime = Runtime(db, engine, lanes=load_lanes(settings), forms=_forms(settings), clock=clock)
-    return Services(settings, db, runtime, calendar)
-
-
-def _forms(settings: Settings):
-    from .forms import FormRegistry  # noqa: PLC0415  (forms bring jsonschema; only the runtime needs them)
-
-    return FormRegistry(settings.forms_dir)
+    runtime = Runtime(db, engine, lanes=load_lanes(settings), forms=FormRegistry(settings.forms_dir), clock=clock)
+    return Services(settings, db, runtime, calendar, Campaigns(runtime, settings.processes_dir))
 
 
 def seed_calendar(db: Database) -> bool:

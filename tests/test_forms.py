@@ -18,7 +18,7 @@ from engine.lint.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS_DIR = ROOT / "forms_schema"
-FIXTURES = Path(__file__).parent / "forms_fixtures"
+FIXTURES = Path(__file__).parent.parent / "demo" / "forms"
 OURS = ("defs", "common", "000", "001", "002", "003", "004")  # folders this suite vouches for
 CJK = re.compile(r"[\u4e00-\u9fa5]")
 

@@ -1,0 +1,115 @@
+"""The campaign config of a variant (processes/<variant>/campaign.json), validated on load."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .errors import ValidationFailed
+from .workdays import CONVENTIONS
+
+AWARD_TYPES = ("collective", "individual", "suggestion", "station")
+
+
+class QuotaSchema(Schema):
+    unit = fields.String(required=True, validate=validate.Length(min=1))
+    kind = fields.String(load_default="")  # 区 / 县 / 市级部门 …: for people reading the config
+    limits = fields.Dict(keys=fields.String(validate=validate.OneOf(AWARD_TYPES + ("total",))),
+                         values=fields.Integer(validate=validate.Range(min=0)), required=True)
+
+
+class RatioCapSchema(Schema):
+    id = fields.String(required=True)
+    label = fields.String(required=True)
+    tag = fields.String(required=True)  # counted candidates carry this tag
+    scope = fields.String(required=True, validate=validate.OneOf(AWARD_TYPES + ("all",)))
+    max = fields.Float(load_default=None, validate=validate.Range(min=0, max=1))
+    min = fields.Float(load_default=None, validate=validate.Range(min=0, max=1))
+
+    @validates_schema
+    def one_bound(self, data, **_):
+        if (data.get("max") is None) == (data.get("min") is None):
+            raise ValidationError("比例上限 max 与下限 min 必须且只能填写一个", "max")
+
+
+class PublicitySchema(Schema):
+    days = fields.Integer(load_default=5, validate=validate.Range(min=1, max=30))
+    convention = fields.String(load_default="posting-day", validate=validate.OneOf(CONVENTIONS))
+
+
+class CampaignConfigSchema(Schema):
+    variant = fields.String(required=True)
+    title = fields.String(required=True)
+    notice = fields.String(required=True)  # 文号, e.g. 渝人社〔2026〕232号
+    process_id = fields.String(required=True)
+    award_types = fields.Dict(keys=fields.String(validate=validate.OneOf(AWARD_TYPES)),
+                              values=fields.String(), required=True)
+    candidate_types = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    tags = fields.List(fields.String(), load_default=list)
+    deadlines = fields.Dict(keys=fields.String(), values=fields.Date(), required=True)
+    publicity = fields.Nested(PublicitySchema, load_default=lambda: PublicitySchema().load({}))
+    opinion_reminder_workdays = fields.Integer(load_default=3, validate=validate.Range(min=1, max=30))
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(validate=validate.Range(min=0)), load_default=dict)
+    quotas = fields.List(fields.Nested(QuotaSchema), required=True)
+    ratio_caps = fields.List(fields.Nested(RatioCapSchema), load_default=list)
+    forms = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+
+    @validates_schema
+    def consistent(self, data, **_):
+        units = [q["unit"] for q in data.get("quotas", [])]
+        duplicates = sorted({u for u in units if units.count(u) > 1})
+        if duplicates:
+            raise ValidationError(f"推荐单位重复：{'、'.join(duplicates)}", "quotas")
+        known = set(data.get("tags", []))
+        for cap in data.get("ratio_caps", []):
+            if cap["tag"] not in known:
+                raise ValidationError(f"比例限制 {cap['id']} 引用了未声明的标签 {cap['tag']}", "ratio_caps")
+
+
+def _flatten(messages, prefix="") -> dict[str, str]:
+    out = {}
+    for key, value in messages.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            out.update(_flatten(value, path))
+        else:
+            out[path] = "；".join(_zh(v) for v in value)
+    return out
+
+
+_ZH = {
+    "Missing data for required field.": "必填",
+    "Not a valid integer.": "应为整数",
+    "Not a valid date.": "应为日期（YYYY-MM-DD）",
+    "Not a valid string.": "应为文字",
+    "Unknown field.": "未知字段",
+    "Must be one of": "取值不在允许范围内",
+}
+
+
+def _zh(message: str) -> str:
+    for english, chinese in _ZH.items():
+        if message.startswith(english):
+            return chinese
+    return message
+
+
+def load_config(data: dict) -> dict:
+    """Validated config (dates as ISO strings, so it can be stored as JSON)."""
+    try:
+        config = CampaignConfigSchema().load(data)
+    except ValidationError as exc:
+        raise ValidationFailed("评选活动配置有误", _flatten(exc.messages)) from exc
+    config["deadlines"] = {k: v.isoformat() for k, v in config["deadlines"].items()}
+    return config
+
+
+def load_variant_config(processes_dir: Path, variant: str) -> dict:
+    path = Path(processes_dir) / variant / "campaign.json"
+    if not path.is_file():
+        raise ValidationFailed(f"变体 {variant} 没有评选活动配置文件 campaign.json")
+    try:
+        return load_config(json.loads(path.read_text(encoding="utf-8")))
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"{path.name} 不是合法的 JSON：第 {exc.lineno} 行 {exc.msg}") from exc

@@ -1,0 +1,224 @@
+"""Campaign services: nominate within quotas, batch acts over candidates' tasks (review lists with
+ratio caps, publicity postings), objections, and the campaign dashboard."""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.util.task import TaskState
+
+from .campaign_config import load_variant_config
+from .campaign_models import Campaign, Candidate
+from .errors import Conflict, NotFound, ValidationFailed
+from .models import HumanTask, Instance
+from .ratios import CapStatus, evaluate
+from .runtime import InstanceView, Runtime
+from .spiff import find_task
+from .index import form_properties
+
+ENDED_WITHOUT_USE = ("视为放弃（逾期未报送）",)  # outcomes that give the quota back
+
+
+class QuotaExceeded(ValidationFailed):
+    code = "quota_exceeded"
+
+
+class RatioCapBreached(Conflict):
+    code = "ratio_cap_breached"
+    http_status = 422
+
+    def __init__(self, statuses: list[CapStatus]):
+        super().__init__("批量审核结果超出比例限制；如确需通过，须填写超限理由：\n" +
+                         "\n".join(s.describe() for s in statuses if not s.ok))
+        self.statuses = statuses
+
+
+class Campaigns:
+    def __init__(self, runtime: Runtime, processes_dir):
+        self.runtime, self.processes_dir = runtime, processes_dir
+        runtime.observers.append(self._observe)
+
+    # --- campaigns and nominations ------------------------------------------------------------
+
+    def create(self, variant: str, actor: str, name: str | None = None) -> str:
+        config = load_variant_config(self.processes_dir, variant)
+        campaign = Campaign(id=str(uuid.uuid4()), variant=variant, name=name or config["title"], config=config,
+                            created_by=actor, created_at=datetime.now(timezone.utc))
+        with self.runtime.db.transaction() as session:
+            session.add(campaign)
+        return campaign.id
+
+    def nominate(self, campaign_id: str, *, unit: str, award_type: str, candidate_type: str, name: str,
+                 actor: str, tags: list[str] = (), data: dict | None = None) -> InstanceView:
+        config = self.config(campaign_id)
+        self._check_nomination(config, unit, award_type, candidate_type, tags, name)
+        candidate_id = str(uuid.uuid4())
+        start_data = {
+            "campaign_id": campaign_id, "candidate_id": candidate_id, "candidate_name": name,
+            "recommending_unit": unit, "award_type": award_type, "candidate_type": candidate_type,
+            "tags": list(tags), **{k: v for k, v in config["deadlines"].items()},
+            "publicity_days": config["publicity"]["days"], "publicity_convention": config["publicity"]["convention"],
+            "opinion_reminder_workdays": config["opinion_reminder_workdays"], **(data or {}),
+        }
+
+        def claim_quota(session: Session, instance: Instance) -> None:
+            self._lock_campaign(session, campaign_id)
+            limits = next(q["limits"] for q in config["quotas"] if q["unit"] == unit)
+            used = self._quota_used(session, campaign_id, unit)
+            for key in (award_type, "total"):
+                if key in limits and used[key] >= limits[key]:
+                    label = config["award_types"].get(key, "推荐对象（合计）")
+                    raise QuotaExceeded(
+                        f"推荐单位「{unit}」的{label}名额为 {limits[key]} 个，已使用 {used[key]} 个，不能再推荐",
+                        {"unit": f"{unit} 的{label}名额已用完（{used[key]}/{limits[key]}）"})
+            session.add(Candidate(id=instance.id, campaign_id=campaign_id, unit=unit, award_type=award_type,
+                                  candidate_type=candidate_type, name=name, tags=list(tags), stage="推荐中",
+                                  created_at=instance.created_at))
+
+        return self.runtime.start(config["process_id"], start_data, actor, business_key=name,
+                                  on_start=claim_quota, instance_id=candidate_id)
+
+    def _check_nomination(self, config, unit, award_type, candidate_type, tags, name) -> None:
+        errors = {}
+        if unit not in {q["unit"] for q in config["quotas"]}:
+            errors["unit"] = f"「{unit}」不在本次评选的推荐名额分配表中"
+        if award_type not in config["award_types"]:
+            errors["award_type"] = "推荐类别应为：" + "、".join(config["award_types"].values())
+        if candidate_type not in config["candidate_types"]:
+            errors["candidate_type"] = "推荐对象类型应为：" + "、".join(config["candidate_types"])
+        unknown = [t for t in tags if t not in config["tags"]]
+        if unknown:
+            errors["tags"] = f"未知的标签：{'、'.join(unknown)}"
+        if not str(name).strip():
+            errors["name"] = "必填"
+        if errors:
+            raise ValidationFailed("推荐信息有误", errors)
+
+    def _lock_campaign(self, session: Session, campaign_id: str) -> None:
+        # Serializes nominations of one campaign so two cannot both take the last quota place
+        # (SQLite already serializes writers with BEGIN IMMEDIATE).
+        query = select(Campaign.id).where(Campaign.id == campaign_id)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        session.execute(query)
+
+    def _quota_used(self, session: Session, campaign_id: str, unit: str) -> Counter:
+        rows = session.execute(
+            select(Candidate.award_type, func.count()).join(Instance, Instance.id == Candidate.id)
+            .where(Candidate.campaign_id == campaign_id, Candidate.unit == unit, Instance.status != "cancelled",
+                   (Candidate.outcome.is_(None)) | (Candidate.outcome.notin_(ENDED_WITHOUT_USE)))
+            .group_by(Candidate.award_type)).all()
+        used = Counter({award_type: count for award_type, count in rows})
+        used["total"] = sum(count for _, count in rows)
+        return used
+
+    def config(self, campaign_id: str) -> dict:
+        with self.runtime.db.transaction(write=False) as session:
+            campaign = session.get(Campaign, campaign_id)
+            if campaign is None:
+                raise NotFound(f"评选活动 {campaign_id} 不存在")
+            return campaign.config
+
+    # --- batch acts ---------------------------------------------------------------------------
+
+    def batch_review(self, campaign_id: str, task_ids: list[str], form: dict, actor: str,
+                     override_reason: str | None = None) -> list[InstanceView]:
+        """Complete a review list (初审/复审 …) in one transaction. If the tasks check ratio caps, the
+        set approved by this list must respect them unless an override reason is recorded."""
+        tasks = self._open_tasks(campaign_id, task_ids)
+        approved = {d["candidate_id"] for d in form.get("decisions", []) if d.get("decision") == "通过"}
+        data = dict(form)
+        if any(t["checks_caps"] for t in tasks):
+            statuses = self.cap_statuses(campaign_id, approved)
+            breaches = [s for s in statuses if not s.ok]
+            if breaches and not (override_reason or "").strip():
+                raise RatioCapBreached(statuses)
+            if breaches:
+                data["ratio_override"] = {"reason": override_reason.strip(),
+                                          "breaches": [s.describe() for s in breaches]}
+        return self.runtime.complete_many([(t["instance_id"], t["task_id"], data, None) for t in tasks], actor)
+
+    def post_publicity(self, campaign_id: str, task_ids: list[str], form: dict, actor: str) -> list[InstanceView]:
+        """Posting a publicity list is one act for all its candidates (one transaction)."""
+        tasks = self._open_tasks(campaign_id, task_ids)
+        return self.runtime.complete_many([(t["instance_id"], t["task_id"], form, None) for t in tasks], actor)
+
+    def lodge_objection(self, candidate_id: str, objection: dict, actor: str) -> InstanceView:
+        self.runtime.forms.validate("common/objection.json", objection)
+        return self.runtime.send_message(candidate_id, "异议", objection, actor,
+                                         not_waiting="该推荐对象当前不在公示期，不能登记异议")
+
+    def _open_tasks(self, campaign_id: str, task_ids: list[str]) -> list[dict]:
+        if not task_ids:
+            raise ValidationFailed("请至少选择一个任务", {"task_ids": "必填"})
+        with self.runtime.db.transaction(write=False) as session:
+            rows = session.execute(
+                select(HumanTask.task_id, HumanTask.instance_id, HumanTask.state, HumanTask.spec_name)
+                .join(Candidate, Candidate.id == HumanTask.instance_id)
+                .where(HumanTask.task_id.in_(task_ids), Candidate.campaign_id == campaign_id)).all()
+        found = {r.task_id: r for r in rows}
+        missing = [t for t in task_ids if t not in found]
+        if missing:
+            raise NotFound(f"本评选活动中没有这些任务：{'、'.join(missing[:5])}")
+        closed = [t for t in task_ids if found[t].state != "ready"]
+        if closed:
+            raise Conflict(f"{len(closed)} 个任务已办理或已失效，请刷新列表后重试")
+        return [{"task_id": r.task_id, "instance_id": r.instance_id,
+                 "checks_caps": self._checks_caps(r.instance_id, r.task_id)} for r in rows]
+
+    def _checks_caps(self, instance_id: str, task_id: str) -> bool:
+        task = find_task(self.runtime.workflow(instance_id), task_id)
+        return form_properties(task).get("checksRatioCaps") == "true"
+
+    # --- read models --------------------------------------------------------------------------
+
+    def cap_statuses(self, campaign_id: str, candidate_ids) -> list[CapStatus]:
+        config = self.config(campaign_id)
+        with self.runtime.db.transaction(write=False) as session:
+            rows = session.execute(select(Candidate.award_type, Candidate.tags)
+                                   .where(Candidate.id.in_(list(candidate_ids)))).all()
+        return evaluate(config["ratio_caps"], [{"award_type": a, "tags": t} for a, t in rows])
+
+    def dashboard(self, campaign_id: str) -> dict:
+        config = self.config(campaign_id)
+        with self.runtime.db.transaction(write=False) as session:
+            candidates = session.scalars(select(Candidate).where(Candidate.campaign_id == campaign_id)).all()
+            quota_use = []
+            for quota in config["quotas"]:
+                used = self._quota_used(session, campaign_id, quota["unit"])
+                quota_use.extend({"unit": quota["unit"], "award_type": key, "limit": limit, "used": used[key]}
+                                 for key, limit in quota["limits"].items())
+        active = [{"award_type": c.award_type, "tags": c.tags} for c in candidates if c.outcome is None or c.outcome == "表彰"]
+        return {
+            "stages": dict(Counter(c.stage for c in candidates)),
+            "outcomes": dict(Counter(c.outcome or "进行中" for c in candidates)),
+            "quotas": quota_use,
+            "caps": [s.__dict__ for s in evaluate(config["ratio_caps"], active)],
+        }
+
+    # --- keeping the read model in step ---------------------------------------------------------
+
+    def _observe(self, session: Session, instance: Instance, wf: BpmnWorkflow) -> None:
+        candidate = session.get(Candidate, instance.id)
+        if candidate is None:
+            return
+        if wf.completed:
+            end = _reached_end(wf)
+            candidate.outcome = end.task_spec.bpmn_name if end is not None else "已结束"
+            candidate.outcome_reason = (end.data.get("outcome_reason") if end is not None else None)
+            candidate.stage = candidate.outcome
+        elif instance.status == "cancelled":
+            candidate.outcome = candidate.stage = "已撤销"
+        else:
+            ready = [t.task_spec.bpmn_name or t.task_spec.name for t in wf.get_tasks(state=TaskState.READY, manual=True)]
+            candidate.stage = "、".join(dict.fromkeys(ready)) or "等待中（公示期或定时）"
+
+
+def _reached_end(wf: BpmnWorkflow):
+    ends = [t for t in wf.tasks.values() if isinstance(t.task_spec, EndEvent) and t.state == TaskState.COMPLETED]
+    return ends[-1] if ends else None

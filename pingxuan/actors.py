@@ -1,0 +1,136 @@
+"""Simulated staff for demos, `pingxuan simulate` and scenario tests: they answer each open task
+with the demo form data in demo/forms/, adjusted to the candidate, and act on lists in batches
+the way an office does."""
+from __future__ import annotations
+
+import copy
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from engine.campaign_models import Candidate
+from engine.config import REPO_ROOT, TIMEZONE
+from engine.models import HumanTask, Timer
+from engine.timers import sweep
+
+DEMO_FORMS = REPO_ROOT / "demo" / "forms"
+
+
+@dataclass
+class Policy:
+    """Who answers what; scenario tests change these to steer candidates to an outcome."""
+
+    adverse: dict[str, str] = field(default_factory=dict)  # candidate name -> department that objects
+    rejected: dict[str, str] = field(default_factory=dict)  # candidate name -> review stage that rejects
+    override_reason: str | None = "经评选表彰工作专班研究，确需突破比例（模拟）"
+
+
+class Actors:
+    def __init__(self, services, policy: Policy | None = None):
+        self.services, self.policy = services, policy or Policy()
+        self._forms: dict[str, dict] = {}
+
+    def form(self, name: str) -> dict:
+        if name not in self._forms:
+            self._forms[name] = json.loads((DEMO_FORMS / name).read_text(encoding="utf-8"))
+        return copy.deepcopy(self._forms[name])
+
+    def today(self) -> str:
+        return self.services.runtime.clock().astimezone(TIMEZONE).date().isoformat()
+
+    # --- one round: every open task of the campaign, batched where the process says so ---------
+
+    def act(self, campaign_id: str) -> int:
+        rows = self._open(campaign_id)
+        batches: dict[tuple, list] = defaultdict(list)
+        for task, candidate in rows:
+            batches[(task.spec_name, task.form, task.unit)].append((task, candidate))
+        for (_spec, form, _unit), items in batches.items():
+            if form == "common/review_decision.json":
+                self._review(campaign_id, items)
+            elif form == "common/publicity_posting.json":
+                self.services.campaigns.post_publicity(
+                    campaign_id, [t.task_id for t, _ in items], self._posting(items), "模拟经办人")
+            else:
+                for task, candidate in items:
+                    self.services.runtime.complete_task(task.instance_id, task.task_id,
+                                                        self._answer(task, candidate), "模拟经办人", None)
+        return len(rows)
+
+    def _open(self, campaign_id: str):
+        with self.services.db.transaction(write=False) as session:
+            return session.execute(
+                select(HumanTask, Candidate).join(Candidate, Candidate.id == HumanTask.instance_id)
+                .where(Candidate.campaign_id == campaign_id, HumanTask.state == "ready")
+                .order_by(HumanTask.created_at)).all()
+
+    def _answer(self, task, candidate) -> dict:
+        if task.form == "common/department_opinion.json":
+            data = self.form("common/department_opinion.json")
+            data["candidate"] = self._ref(candidate)
+            data["department"] = task.unit or "有关部门"
+            adverse = self.policy.adverse.get(candidate.name) == task.unit
+            data["opinion"] = {"adverse": adverse, "opinion": "不同意推荐" if adverse else "同意推荐",
+                               "date": self.today(), **({"reason": "存在不宜推荐的情形（模拟）"} if adverse else {})}
+            return data
+        if task.form == "common/objection_verification.json":
+            data = self.form(task.form)
+            data["candidate"] = self._ref(candidate)
+            return data
+        return self.form(task.form)
+
+    def _review(self, campaign_id: str, items) -> None:
+        data = self.form("common/review_decision.json")
+        data["date"] = self.today()
+        spec_title = items[0][0].title
+        data["decisions"] = [
+            {"candidate_id": c.id, "candidate_name": c.name,
+             **({"decision": "不通过", "reason": "不符合评选条件（模拟）"} if self.policy.rejected.get(c.name) == spec_title
+                else {"decision": "通过"})}
+            for _, c in items]
+        self.services.campaigns.batch_review(campaign_id, [t.task_id for t, _ in items], data, "模拟审核人",
+                                             override_reason=self.policy.override_reason)
+
+    def _posting(self, items) -> dict:
+        data = self.form("common/publicity_posting.json")
+        data["start_date"] = self.today()
+        data["candidates"] = [self._ref(c) for _, c in items]
+        return data
+
+    @staticmethod
+    def _ref(candidate) -> dict:
+        kind = {"collective": "先进集体", "individual": "先进个人"}.get(candidate.award_type, "先进个人")
+        return {"candidate_id": candidate.id, "name": candidate.name, "kind": kind, "unit": candidate.unit}
+
+    # --- the whole campaign ---------------------------------------------------------------------
+
+    def run_to_decision(self, campaign_id: str, clock, max_rounds: int = 200, on_round=None) -> dict:
+        """Act, and when nothing is open move the clock to the next timer and fire it, until every
+        candidate has an outcome. `clock` must be settable (tests' Clock, simulate's FastClock)."""
+        for _ in range(max_rounds):
+            acted = self.act(campaign_id)
+            if on_round:
+                on_round()
+            if acted:
+                continue
+            due = self._next_due(campaign_id)
+            if due is None:
+                break
+            clock.set(due + timedelta(seconds=1))
+            sweep(self.services.runtime)
+        return self.outcomes(campaign_id)
+
+    def _next_due(self, campaign_id: str):
+        with self.services.db.transaction(write=False) as session:
+            return session.scalar(select(func.min(Timer.due_at)).join(Candidate, Candidate.id == Timer.instance_id)
+                                  .where(Candidate.campaign_id == campaign_id, Timer.status == "waiting"))
+
+    def outcomes(self, campaign_id: str) -> dict:
+        with self.services.db.transaction(write=False) as session:
+            rows = session.execute(select(Candidate.outcome, func.count()).where(Candidate.campaign_id == campaign_id)
+                                   .group_by(Candidate.outcome)).all()
+        return {outcome or "进行中": count for outcome, count in rows}

@@ -1,0 +1,137 @@
+"""Variant 001 (制造强市, 渝人社〔2026〕232号) end to end through the real runtime and clock."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import audit
+from engine.campaign_models import Candidate
+from engine.campaigns import QuotaExceeded, RatioCapBreached
+from engine.config import REPO_ROOT
+from engine.models import Event, HumanTask
+from engine.timers import sweep
+from pingxuan.actors import Actors, Policy
+from tests.conftest import deploy_folder
+
+
+@pytest.fixture
+def v001(services, clock):
+    clock.set(datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc))  # the notice is dated 2026-06-13
+    deploy_folder(services, REPO_ROOT / "processes" / "001")
+    return services, services.campaigns.create("001", "专班办公室")
+
+
+def nominate(services, campaign_id, name, award_type="individual", unit="渝中区", candidate_type="国有企业", tags=()):
+    return services.campaigns.nominate(campaign_id, unit=unit, award_type=award_type, candidate_type=candidate_type,
+                                       name=name, actor="渝中区经办人", tags=list(tags))
+
+
+def candidate(services, candidate_id) -> Candidate:
+    with services.db.transaction(write=False) as s:
+        return s.get(Candidate, candidate_id)
+
+
+def test_happy_path_to_commendation(v001, clock):
+    services, cid = v001
+    a = nominate(services, cid, "张某", "individual")
+    b = nominate(services, cid, "某某车间", "collective", candidate_type="非公企业")
+    assert Actors(services).run_to_decision(cid, clock) == {"表彰": 2}
+    for view in (a, b):
+        assert audit.replay(services, view.id).ok and audit.verify_chain(services, view.id).ok
+
+
+def test_adverse_opinion_stops_the_candidate(v001, clock):
+    services, cid = v001
+    view = nominate(services, cid, "李某", candidate_type="国有企业")
+    outcomes = Actors(services, Policy(adverse={"李某": "审计"})).run_to_decision(cid, clock)
+    assert outcomes == {"终止推荐（征求意见有否定意见）": 1}
+    assert "审计" in candidate(services, view.id).outcome_reason
+
+
+def test_upheld_objection_disqualifies_without_replacement(v001, clock):
+    services, cid = v001
+    view = nominate(services, cid, "王某")
+    actors = Actors(services)
+    actors.act(cid)  # recommendation form
+    actors.act(cid)  # posting of the unit publicity: the period is now running
+    objection = actors.form("common/objection.json")
+    objection["candidate"] = actors._ref(candidate(services, view.id))
+    services.campaigns.lodge_objection(view.id, objection, "群众来信登记人")
+    with services.db.transaction(write=False) as s:
+        task = s.scalar(select(HumanTask).where(HumanTask.instance_id == view.id, HumanTask.state == "ready"))
+    assert task.title == "核实异议"
+    verification = actors.form("common/objection_verification.json")
+    verification.update(candidate=objection["candidate"], upheld=True, finding="反映的问题经核实属实",
+                        reason="存在违纪情形", handling="取消推荐资格")
+    services.runtime.complete_task(view.id, task.task_id, verification, "核查人", None)
+    assert actors.run_to_decision(cid, clock) == {"取消资格（不予递补）": 1}
+    assert "属实" in candidate(services, view.id).outcome_reason
+    assert audit.replay(services, view.id).ok
+
+
+def test_objection_outside_publicity_is_refused(v001):
+    services, cid = v001
+    view = nominate(services, cid, "赵某")
+    from engine.errors import Conflict
+
+    with pytest.raises(Conflict, match="不在公示期"):
+        services.campaigns.lodge_objection(view.id, Actors(services).form("common/objection.json"), "登记人")
+
+
+def test_missed_deadline_is_treated_as_withdrawn(v001, clock):
+    services, cid = v001
+    view = nominate(services, cid, "钱某")
+    clock.set(datetime(2026, 7, 3, 15, 59, tzinfo=timezone.utc))  # 7月3日 23:59: still in time
+    assert sweep(services.runtime) == 0
+    clock.set(datetime(2026, 7, 3, 16, 0, 1, tzinfo=timezone.utc))
+    assert sweep(services.runtime) == 1
+    assert candidate(services, view.id).outcome == "视为放弃（逾期未报送）"
+    with services.db.transaction(write=False) as s:
+        assert s.scalar(select(func.count()).select_from(Event).where(
+            Event.instance_id == view.id, Event.type == "timers_fired")) == 1
+
+
+def test_quota_is_enforced_per_unit_and_award_type(v001):
+    services, cid = v001
+    for i in range(3):  # 城口县 may recommend 3 collectives and 3 individuals
+        nominate(services, cid, f"城口个人{i}", unit="城口县")
+    with services.db.transaction(write=False) as s:
+        before = s.scalar(select(func.count()).select_from(Candidate))
+    with pytest.raises(QuotaExceeded) as caught:
+        nominate(services, cid, "城口个人3", unit="城口县")
+    assert "城口县" in caught.value.message and "先进个人名额为 3 个，已使用 3 个" in caught.value.message
+    with services.db.transaction(write=False) as s:
+        assert s.scalar(select(func.count()).select_from(Candidate)) == before
+    nominate(services, cid, "城口集体", award_type="collective", unit="城口县")  # other award type still open
+
+
+def test_ratio_cap_breach_needs_a_recorded_override(v001, clock):
+    services, cid = v001
+    views = [nominate(services, cid, f"处级干部{i}", tags=["处级干部"]) for i in range(2)]
+    views.append(nominate(services, cid, "一线职工", tags=[]))
+    strict = Actors(services, Policy(override_reason=None))
+    with pytest.raises(RatioCapBreached) as caught:
+        strict.run_to_decision(cid, clock)
+    assert "处级干部不超过先进个人总数的20%" in caught.value.message and "2/3" in caught.value.message
+    outcomes = Actors(services, Policy(override_reason="处级干部均为一线攻关负责人，专班研究同意")).run_to_decision(cid, clock)
+    assert outcomes == {"表彰": 3}
+    with services.db.transaction(write=False) as s:
+        payloads = s.scalars(select(Event.payload).where(Event.instance_id == views[0].id, Event.type == "task_completed")).all()
+    overrides = [p["data"]["ratio_override"] for p in payloads if "ratio_override" in p["data"]]
+    assert overrides and overrides[0]["reason"].startswith("处级干部均为一线")
+
+
+def test_publicity_across_national_day_2025_ends_on_the_right_day(v001, clock):
+    services, cid = v001
+    view = nominate(services, cid, "孙某")
+    actors = Actors(services)
+    actors.act(cid)  # recommendation form
+    clock.set(datetime(2025, 9, 30, 2, 0, tzinfo=timezone.utc))  # posted Tue 30 Sep 2025
+    actors.act(cid)
+    wf = services.runtime.workflow(view.id)
+    data = wf.get_tasks(spec_name="Period_elapses")[0].data
+    # 30 Sep (day 1), holiday 1–8 Oct, 9, 10, Sat 11 (调休 workday), Mon 13 Oct = day 5.
+    assert data["publicity_last_day"] == "2025-10-13"
+    assert data["publicity_ends_at"] == "2025-10-14T00:00:00+08:00"

@@ -23,6 +23,8 @@ def parse_xml(content: bytes | str, filename: str = "<xml>") -> etree._ElementTr
     try:
         tree = etree.ElementTree(etree.fromstring(content, _PARSER))
     except etree.XMLSyntaxError as exc:
+        if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+            raise DefinitionError(f"文件 {filename} 含有 DOCTYPE/实体声明，出于安全原因拒绝解析") from exc
         raise DefinitionError(f"文件 {filename} 不是格式正确的 XML：{exc}") from exc
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise DefinitionError(f"文件 {filename} 含有 DOCTYPE/实体声明，出于安全原因拒绝解析")

@@ -1,8 +1,5 @@
-"""Restricted script engine: every BPMN/DMN expression and script runs under RestrictedPython.
-
-Refusals are raised as ScriptError with a Chinese message; inside a running workflow they become
-ScriptTaskError, which is both SpiffWorkflow's WorkflowTaskException and our ScriptError.
-"""
+"""Restricted script engine: every BPMN/DMN expression and script runs under RestrictedPython,
+with a whitelist of host functions and a wall-clock limit. Refusals are Chinese ScriptErrors."""
 from __future__ import annotations
 
 import ast
@@ -11,6 +8,7 @@ import functools
 import operator
 import sys
 import time
+import traceback
 import types
 from contextlib import contextmanager
 from typing import Callable
@@ -28,15 +26,13 @@ from .errors import PingxuanError, ScriptError
 
 # PythonScriptEngine looks for this filename in tracebacks to find a script's failing line.
 _FILENAME = "<string>"
-_CHECK_EVERY = 100  # line events between clock reads
+_CHECK_EVERY = 100  # trace events between clock reads
 MAX_INT_BITS = 1 << 16  # ~19,700 decimal digits: far beyond any real quota or score
 MAX_ITEMS = 10**6  # longest sequence one C-level operation may build or walk
 
 _SIZE_GUARDED = {"Pow": ("**", operator.pow), "Mult": ("*", operator.mul), "LShift": ("<<", operator.lshift)}
-_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-            "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "<<=": operator.ilshift,
-            ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior, "^=": operator.ixor,
-            "@=": operator.imatmul}
+_INPLACE = {sym + "=": getattr(operator, "i" + name) for sym, name in zip(
+    "+ - * / // % ** << >> & | ^ @".split(), "add sub mul truediv floordiv mod pow lshift rshift and or xor matmul".split())}
 _INPLACE_SIZE = {"*=": "Mult", "**=": "Pow", "<<=": "LShift"}
 
 
@@ -73,29 +69,22 @@ class _Policy(RestrictingNodeTransformer):
             super().check_name(node, name, allow_magic_methods)
 
     def visit_Attribute(self, node):
-        if node.attr.startswith("_"):
-            self.error(node, f"不允许访问以下划线开头的属性 {node.attr}")
-            return node
-        if node.attr in INSPECT_ATTRIBUTES:
-            self.error(node, f"不允许访问属性 {node.attr}")
-            return node
-        return super().visit_Attribute(node)
-
-    def visit_Import(self, node):
-        self.error(node, "不允许导入模块")
+        refused = node.attr.startswith("_") or node.attr in INSPECT_ATTRIBUTES
+        if not refused:
+            return super().visit_Attribute(node)
+        node = self.node_contents_visit(node)  # report every refused name in a chain, innermost first
+        what = "以下划线开头的属性" if node.attr.startswith("_") else "属性"
+        self.error(node, f"不允许访问{what} {node.attr}")
         return node
 
-    visit_ImportFrom = visit_Import
+    _REFUSED = {"Import": "不允许导入模块", "ImportFrom": "不允许导入模块", "ClassDef": "不允许定义类",
+                "Try": "不允许使用 try 语句", "TryStar": "不允许使用 try 语句"}
 
-    def visit_Try(self, node):
-        self.error(node, "不允许使用 try 语句")
+    def _refuse(self, node):
+        self.error(node, self._REFUSED[type(node).__name__])
         return node
 
-    visit_TryStar = visit_Try
-
-    def visit_ClassDef(self, node):
-        self.error(node, "不允许定义类")
-        return node
+    visit_Import = visit_ImportFrom = visit_ClassDef = visit_Try = visit_TryStar = _refuse
 
     def visit_Call(self, node):
         if isinstance(node.func, ast.Name) and node.func.id in ("exec", "eval"):
@@ -158,6 +147,8 @@ def _inplacevar(op, x, y):
 def _getattr(obj, name, default=raise_):
     if isinstance(name, str) and name.startswith("_"):
         raise ScriptError(f"不允许访问以下划线开头的属性 {name}")
+    if name in ("format", "format_map") and (isinstance(obj, str) or obj is str):
+        raise ScriptError("不允许使用字符串的 format 方法，请改用 f-string")  # it reaches attributes unguarded
     return safer_getattr(obj, name, default)
 
 
@@ -170,25 +161,19 @@ def _write(obj):
 
 def _range(*args):
     r = range(*args)
-    try:
-        n = len(r)
-    except OverflowError:
-        n = MAX_ITEMS + 1
-    if n > MAX_ITEMS:
+    if (r.stop - r.start) // r.step > MAX_ITEMS:  # len() itself overflows on huge ranges
         raise ScriptError(f"不允许超过 {MAX_ITEMS} 项的 range")
     return r
 
 
-def _pow(base, exp, mod=None):
-    return _arith("Pow", base, exp) if mod is None else pow(base, exp, mod)
-
-
+# Dropped: raising SystemExit & co. would get past callers' `except Exception`; bytes(n) allocates n in C.
 _UNSAFE = {"__build_class__", "bytes", "BaseException", "KeyboardInterrupt", "SystemExit", "GeneratorExit"}
 _BUILTINS = {k: v for k, v in safe_builtins.items() if k not in _UNSAFE and not k.startswith("_")}
 _BUILTINS.update({name: getattr(builtins, name) for name in (
     "len", "min", "max", "sum", "sorted", "any", "all", "abs", "round", "int", "float", "str", "bool",
     "list", "dict", "set", "tuple", "enumerate", "zip", "isinstance")})
-_BUILTINS.update(range=_range, pow=_pow, getattr=_getattr)
+_BUILTINS.update(range=_range, getattr=_getattr,
+                 pow=lambda base, exp, mod=None: _arith("Pow", base, exp) if mod is None else pow(base, exp, mod))
 _GUARDS = {
     "__builtins__": _BUILTINS, "_getattr_": _getattr, "_getitem_": operator.getitem, "_getiter_": iter,
     "_write_": _write, "_inplacevar_": _inplacevar, "_arith_": _arith, "_print_": PrintCollector,
@@ -211,8 +196,12 @@ def _time_limit(seconds: float):
         return local
 
     def on_call(frame, event, arg):
-        # Trace only sandboxed frames: host functions run at full speed.
-        return local(frame, event, arg) if frame.f_code.co_filename == _FILENAME else None
+        # Trace only sandboxed frames, so host functions run at full speed. Opcode events, because
+        # `while True: pass` jumps to its own instruction and never raises a line event.
+        if frame.f_code.co_filename != _FILENAME:
+            return None
+        frame.f_trace_opcodes = True
+        return local(frame, event, arg)
 
     previous = sys.gettrace()
     sys.settrace(on_call)
@@ -223,12 +212,8 @@ def _time_limit(seconds: float):
 
 
 def _sandbox_line(tb) -> int | None:
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == _FILENAME:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+    lines = [frame.lineno for frame in traceback.extract_tb(tb) if frame.filename == _FILENAME]
+    return lines[-1] if lines else None
 
 
 class RestrictedEnvironment(TaskDataEnvironment):

@@ -2,13 +2,13 @@
 makes replay a proof: the same inputs through the same code at the same recorded times."""
 from __future__ import annotations
 
-import copy
 from typing import Callable
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessage
 
 from .errors import Conflict
+from .reset import reset_to
 from .spiff import find_task
 
 
@@ -38,22 +38,12 @@ def _cancelled(wf: BpmnWorkflow, payload: dict) -> None:
     wf.cancel()
 
 
-def _reset_to(wf: BpmnWorkflow, task_id: str) -> None:
-    """Make a completed user task ready again, dropping everything after it (SpiffWorkflow's
-    reset_from_task_id); its data is kept so the handler sees and corrects what was submitted."""
-    task = find_task(wf, task_id)
-    if task is None or not task.task_spec.manual:
-        raise Conflict("要退回或撤回到的任务不存在")
-    wf.reset_from_task_id(task.id, data=copy.deepcopy(task.data))
-    wf.do_engine_steps()
-
-
 def _task_returned(wf: BpmnWorkflow, payload: dict) -> None:  # 退回: sent back to the previous step
-    _reset_to(wf, payload["to_task_id"])
+    reset_to(wf, payload["to_task_id"], keep_boundary=True)
 
 
 def _task_withdrawn(wf: BpmnWorkflow, payload: dict) -> None:  # 撤回: the submitter takes it back
-    _reset_to(wf, payload["task_id"])
+    reset_to(wf, payload["task_id"], keep_boundary=False)
 
 
 def _task_reassigned(wf: BpmnWorkflow, payload: dict) -> None:  # 转办: who may act changed, not the state

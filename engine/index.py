@@ -86,6 +86,9 @@ def _sync_human_tasks(session, instance_id, written, lanes, at, actor) -> None:
             row.state = state
             if state == "completed":
                 row.completed_at, row.completed_by = at, actor
+            elif state == "ready":  # reopened by 退回/撤回: its deadline is whatever waits now
+                row.completed_at = row.completed_by = None
+                row.due_at = _due_for(task)
     if written.removed:
         session.execute(update(HumanTask).where(
             HumanTask.task_id.in_(written.removed), HumanTask.state == "ready").values(state="cancelled"))

@@ -1,0 +1,159 @@
+"""Inbox queries over the human-task index: the tasks a user holds, filtered, paged, by due date.
+
+Sorting by due date puts undated tasks last in either direction. Neither database can do that
+and still walk the (state, role, unit, due_at) index in order (SQLite sorts NULLs first, and a
+NULLS LAST clause there forces a sort), so a page is read from two ordered ranges instead: dated
+tasks by due date, then undated ones by creation time. Each range is an index scan that stops at
+the page's end, which keeps a page cheap however many tasks are open."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Index, func, select
+from sqlalchemy.orm import Session
+
+from .access import Principal, held_clause
+from .models import HumanTask, Instance
+from .task_tables import TaskAssignment
+
+STATES = ("ready", "completed", "cancelled")
+SORTS = ("due_at", "-due_at", "created_at", "-created_at")
+MAX_PER_PAGE = 100
+
+# Auditors and administrators list every open task by due date; no role/unit prefix to use there.
+Index("ix_human_tasks_state_due", HumanTask.state, HumanTask.due_at)
+
+
+@dataclass
+class InboxFilter:
+    state: str | None = "ready"  # None: any state
+    lane: str | None = None
+    unit: str | None = None
+    role: str | None = None
+    spec: str | None = None
+    instance_id: str | None = None
+    due_before: datetime | None = None
+    overdue: bool = False
+    completed_by_me: bool = False
+    sort: str = "due_at"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class InboxItem:
+    task_id: str
+    instance_id: str
+    spec: str
+    title: str
+    lane: str | None
+    role: str | None
+    unit: str | None
+    form: str | None
+    state: str
+    due_at: datetime | None
+    overdue: bool
+    created_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+    assignee: str | None
+    business_key: str | None = None
+    process_id: str | None = None
+
+
+@dataclass
+class InboxPage:
+    items: list[InboxItem] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+
+
+_COLUMNS = (HumanTask.task_id, HumanTask.instance_id, HumanTask.spec_name, HumanTask.title, HumanTask.lane,
+            HumanTask.role, HumanTask.unit, HumanTask.form, HumanTask.state, HumanTask.due_at,
+            HumanTask.created_at, HumanTask.completed_at, HumanTask.completed_by, TaskAssignment.assignee)
+
+
+def _where(principal: Principal, f: InboxFilter, now: datetime) -> list:
+    clauses = [held_clause(principal, HumanTask, TaskAssignment.assignee)]
+    if f.state is not None:
+        clauses.append(HumanTask.state == f.state)
+    for column, value in ((HumanTask.lane, f.lane), (HumanTask.unit, f.unit), (HumanTask.role, f.role),
+                          (HumanTask.spec_name, f.spec), (HumanTask.instance_id, f.instance_id)):
+        if value is not None:
+            clauses.append(column == value)
+    if f.due_before is not None:
+        clauses.append(HumanTask.due_at <= f.due_before)
+    if f.overdue:
+        clauses.append(HumanTask.due_at < now)
+    if f.completed_by_me:
+        clauses.append(HumanTask.completed_by == principal.name)
+    return clauses
+
+
+def _base(principal: Principal, what, clauses):
+    query = select(*what) if isinstance(what, tuple) else select(what)
+    query = query.select_from(HumanTask).outerjoin(TaskAssignment, TaskAssignment.task_id == HumanTask.task_id)
+    return query.where(*clauses)
+
+
+def _count(session: Session, principal: Principal, clauses) -> int:
+    return session.scalar(_base(principal, func.count(), clauses)) or 0
+
+
+def inbox(session: Session, principal: Principal, f: InboxFilter, now: datetime) -> InboxPage:
+    per_page = max(1, min(f.per_page, MAX_PER_PAGE))
+    page = max(1, f.page)
+    offset, clauses = (page - 1) * per_page, _where(principal, f, now)
+    if f.sort in ("due_at", "-due_at"):
+        dated = [*clauses, HumanTask.due_at.is_not(None)]
+        undated = [*clauses, HumanTask.due_at.is_(None)]
+        n_dated = _count(session, principal, dated)
+        total = n_dated + _count(session, principal, undated)
+        rows = []
+        if offset < n_dated:
+            order = HumanTask.due_at.asc() if f.sort == "due_at" else HumanTask.due_at.desc()
+            rows += session.execute(_base(principal, _COLUMNS, dated).order_by(order, HumanTask.task_id)
+                                    .offset(offset).limit(per_page)).all()
+        if len(rows) < per_page and offset + len(rows) < total:
+            rows += session.execute(_base(principal, _COLUMNS, undated)
+                                    .order_by(HumanTask.created_at, HumanTask.task_id)
+                                    .offset(max(0, offset - n_dated)).limit(per_page - len(rows))).all()
+    else:
+        order = HumanTask.created_at.asc() if f.sort == "created_at" else HumanTask.created_at.desc()
+        total = _count(session, principal, clauses)
+        rows = session.execute(_base(principal, _COLUMNS, clauses).order_by(order, HumanTask.task_id)
+                               .offset(offset).limit(per_page)).all()
+    items = [_item(row, now) for row in rows]
+    _add_instance_facts(session, items)
+    return InboxPage(items, total, page, per_page)
+
+
+def _item(row, now: datetime) -> InboxItem:
+    return InboxItem(
+        task_id=row.task_id, instance_id=row.instance_id, spec=row.spec_name, title=row.title, lane=row.lane,
+        role=row.role, unit=row.unit, form=row.form, state=row.state, due_at=row.due_at,
+        overdue=row.state == "ready" and row.due_at is not None and row.due_at < now,
+        created_at=row.created_at, completed_at=row.completed_at, completed_by=row.completed_by,
+        assignee=row.assignee)
+
+
+def _add_instance_facts(session: Session, items: list[InboxItem]) -> None:
+    ids = {i.instance_id for i in items}
+    if not ids:
+        return
+    facts = dict((r.id, r) for r in session.execute(
+        select(Instance.id, Instance.business_key, Instance.process_id).where(Instance.id.in_(ids))))
+    for item in items:
+        fact = facts.get(item.instance_id)
+        if fact is not None:
+            item.business_key, item.process_id = fact.business_key, fact.process_id
+
+
+def task_row(session: Session, task_id: str) -> tuple[HumanTask, str | None] | None:
+    """The indexed task and its assignee, or None."""
+    row = session.execute(select(HumanTask, TaskAssignment.assignee)
+                          .outerjoin(TaskAssignment, TaskAssignment.task_id == HumanTask.task_id)
+                          .where(HumanTask.task_id == task_id)).first()
+    return (row[0], row[1]) if row is not None else None

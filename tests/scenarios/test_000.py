@@ -1,0 +1,248 @@
+"""Scenarios for variant 000: 全国有色金属行业先进集体和先进个人评选推荐 (渝人社〔2025〕375号).
+
+unit → 区县 → 市 → 全国, publicities in the unit, 全市 and 全国. The helpers at the top are shared
+with test_002.py (one data-driven driver per variant: VARIANT dicts below)."""
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from engine import audit
+from engine.campaign_models import Candidate
+from engine.campaigns import QuotaExceeded, RatioCapBreached
+from engine.config import REPO_ROOT
+from engine.models import Event, HumanTask, Timer
+from engine.timers import sweep
+from pingxuan.actors import Actors, Policy
+from tests.conftest import deploy_folder
+
+BEIJING_10AM = 2  # 10:00 Beijing == 02:00 UTC
+
+V000 = {
+    "variant": "000",
+    "start": datetime(2025, 8, 4, BEIJING_10AM, tzinfo=timezone.utc),  # notice date (Mon)
+    "deadline": "2025-08-20",
+    "unit": "渝北区",
+    "other_unit": "江津区",
+    "collective": {"name": "某某铝业公司熔铸车间", "candidate_type": "国有企业", "tags": ["基层组织"]},
+    "individual": {"name": "王某某", "candidate_type": "非公企业", "tags": ["一线职工"]},
+    "adverse_department": "税务",  # consulted at 市级 for 非公企业
+    "quota_limit": {"key": "total", "label": "推荐对象（合计）", "limit": 1},
+    "cap_breach": {"award_type": "individual", "candidate_type": "非公企业", "tags": ["企业负责人"]},
+    "cap_review": "市级初审和初步推荐",
+}
+
+
+# --- shared helpers -----------------------------------------------------------------------------
+
+def demo(name: str) -> dict:
+    return json.loads((REPO_ROOT / "demo" / "forms" / name).read_text(encoding="utf-8"))
+
+
+def setup(services, clock, v: dict) -> str:
+    clock.set(v["start"])
+    deploy_folder(services, REPO_ROOT / "processes" / v["variant"])
+    return services.campaigns.create(v["variant"], "专班办公室")
+
+
+def nominate(services, campaign_id, unit, award_type, spec):
+    return services.campaigns.nominate(campaign_id, unit=unit, award_type=award_type,
+                                       candidate_type=spec["candidate_type"], name=spec["name"],
+                                       tags=spec.get("tags", ()), actor="推荐单位经办人")
+
+
+def candidate(services, candidate_id) -> Candidate:
+    with services.db.transaction(write=False) as session:
+        return session.get(Candidate, candidate_id)
+
+
+def events(services, instance_id, type_=None) -> list[Event]:
+    with services.db.transaction(write=False) as session:
+        query = select(Event).where(Event.instance_id == instance_id).order_by(Event.seq)
+        if type_:
+            query = query.where(Event.type == type_)
+        return list(session.scalars(query))
+
+
+def ready_tasks(services, instance_id) -> list[HumanTask]:
+    with services.db.transaction(write=False) as session:
+        return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                             HumanTask.state == "ready")))
+
+
+def waiting_timers(services, instance_id) -> list[Timer]:
+    with services.db.transaction(write=False) as session:
+        return list(session.scalars(select(Timer).where(Timer.instance_id == instance_id, Timer.status == "waiting")))
+
+
+def run_until_publicity(services, actors, instance_id, max_rounds=50) -> None:
+    """Let the actors work until the candidate waits in a publicity (no task, a timer waiting)."""
+    for _ in range(max_rounds):
+        if not ready_tasks(services, instance_id) and waiting_timers(services, instance_id):
+            return
+        assert actors.act(candidate(services, instance_id).campaign_id), "nothing to do before a publicity"
+    raise AssertionError("no publicity reached")
+
+
+def check_happy(services, clock, v):
+    campaign_id = setup(services, clock, v)
+    ids = [nominate(services, campaign_id, v["unit"] if kind == "collective" else v["other_unit"], kind, v[kind]).id
+           for kind in ("collective", "individual")]
+    outcomes = Actors(services).run_to_decision(campaign_id, clock)
+    assert outcomes == {"表彰": 2}
+    for cid in ids:
+        assert candidate(services, cid).outcome == "表彰"
+        assert audit.replay(services, cid).ok
+        assert audit.verify_chain(services, cid).ok
+    return campaign_id, ids
+
+
+def check_adverse(services, clock, v):
+    campaign_id = setup(services, clock, v)
+    c = nominate(services, campaign_id, v["other_unit"], "individual", v["individual"])
+    policy = Policy(adverse={v["individual"]["name"]: v["adverse_department"]})
+    Actors(services, policy).run_to_decision(campaign_id, clock)
+    got = candidate(services, c.id)
+    assert got.outcome == "终止推荐（征求意见有否定意见）"
+    assert v["adverse_department"] in got.outcome_reason
+
+
+def check_objection(services, clock, v):
+    campaign_id = setup(services, clock, v)
+    c = nominate(services, campaign_id, v["other_unit"], "individual", v["individual"])
+    actors = Actors(services)
+    run_until_publicity(services, actors, c.id)
+    ref = {"candidate_id": c.id, "name": v["individual"]["name"], "kind": "先进个人", "unit": v["other_unit"]}
+    objection = demo("common/objection.json") | {"candidate": ref, "received_date": actors.today()}
+    services.campaigns.lodge_objection(c.id, objection, "异议受理人")
+    [verify] = [t for t in ready_tasks(services, c.id) if t.form == "common/objection_verification.json"]
+    finding = demo("common/objection_verification.json") | {
+        "candidate": ref, "date": actors.today(), "upheld": True,
+        "finding": "经核实，事迹材料中的部分数据与台账不符。", "reason": "反映问题属实。",
+        "handling": "取消推荐资格，不予递补。"}
+    services.runtime.complete_task(c.id, verify.task_id, finding, "核实人", None)
+    got = candidate(services, c.id)
+    assert got.outcome == "取消资格（不予递补）"
+    assert "属实" in got.outcome_reason
+    with services.db.transaction(write=False) as session:  # nobody moved up (不予递补)
+        assert session.scalars(select(Candidate.id).where(Candidate.campaign_id == campaign_id)).all() == [c.id]
+    assert audit.replay(services, c.id).ok
+
+
+def check_deadline(services, clock, v):
+    from datetime import date
+    from engine.workdays import deadline_end
+    campaign_id = setup(services, clock, v)
+    c = nominate(services, campaign_id, v["unit"], "collective", v["collective"])
+    clock.set(deadline_end(date.fromisoformat(v["deadline"])).astimezone(timezone.utc))
+    clock.advance(seconds=1)
+    sweep(services.runtime)
+    assert candidate(services, c.id).outcome == "视为放弃（逾期未报送）"
+    assert events(services, c.id, "timers_fired")
+    assert not ready_tasks(services, c.id)
+
+
+def check_quota(services, clock, v):
+    campaign_id = setup(services, clock, v)
+    q = v["quota_limit"]
+    nominate(services, campaign_id, v["unit"], "collective", v["collective"])
+    if q["limit"] > 1:
+        for i in range(1, q["limit"]):
+            nominate(services, campaign_id, v["unit"], q["key"], v[q["key"]] | {"name": f"{v[q['key']]['name']}{i}"})
+    before = services.campaigns.dashboard(campaign_id)
+    extra = "individual" if q["key"] in ("total", "individual") else "collective"
+    with pytest.raises(QuotaExceeded) as exc:
+        nominate(services, campaign_id, v["unit"], extra, v[extra] | {"name": "超额推荐对象"})
+    message = str(exc.value)
+    assert v["unit"] in message and q["label"] in message and f"为 {q['limit']} 个" in message \
+        and f"已使用 {q['limit']} 个" in message
+    assert services.campaigns.dashboard(campaign_id) == before
+    with services.db.transaction(write=False) as session:
+        names = session.scalars(select(Candidate.name).where(Candidate.campaign_id == campaign_id)).all()
+    assert "超额推荐对象" not in names
+
+
+def check_ratio_cap(services, clock, v):
+    campaign_id = setup(services, clock, v)
+    b = v["cap_breach"]
+    c = services.campaigns.nominate(campaign_id, unit=v["other_unit"], award_type=b["award_type"],
+                                    candidate_type=b["candidate_type"], name="超比例推荐对象", tags=b["tags"],
+                                    actor="推荐单位经办人")
+    actors = Actors(services, Policy(override_reason=None))
+    for _ in range(60):
+        tasks = [t for t in ready_tasks(services, c.id) if t.title == v["cap_review"]]
+        if tasks:
+            break
+        if not actors.act(campaign_id):
+            clock.set(min(t.due_at for t in waiting_timers(services, c.id)))
+            clock.advance(seconds=1)
+            sweep(services.runtime)
+    [task] = tasks
+    form = demo("common/review_decision.json") | {"date": actors.today(), "decisions": [
+        {"candidate_id": c.id, "candidate_name": "超比例推荐对象", "decision": "通过"}]}
+    with pytest.raises(RatioCapBreached):
+        services.campaigns.batch_review(campaign_id, [task.task_id], copy.deepcopy(form), "审核人")
+    assert ready_tasks(services, c.id)[0].task_id == task.task_id  # nothing changed
+    reason = "事迹特别突出，经专班研究确需推荐"
+    services.campaigns.batch_review(campaign_id, [task.task_id], form, "审核人", override_reason=reason)
+    completed = [e for e in events(services, c.id, "task_completed") if e.payload["task_id"] == task.task_id]
+    assert completed[-1].payload["data"]["ratio_override"]["reason"] == reason
+
+
+def check_holiday_publicity(services, clock, v, posted_on: datetime, last_day: str):
+    """Post the unit publicity on `posted_on` and compare the stored last day and timer due date."""
+    from engine.workdays import deadline_end
+    from datetime import date
+    campaign_id = setup(services, clock, v)
+    c = nominate(services, campaign_id, v["unit"], "collective", v["collective"])
+    actors = Actors(services)
+    for _ in range(10):  # fill the recommendation form; stop at the posting task
+        tasks = ready_tasks(services, c.id)
+        if any(t.form == "common/publicity_posting.json" for t in tasks):
+            break
+        actors.act(campaign_id)
+    clock.set(posted_on)
+    actors.act(campaign_id)  # posts with start_date = today
+    wf = services.runtime.workflow(c.id)
+    values = [t.data.get("publicity_last_day") for t in wf.get_tasks() if t.data.get("publicity_last_day")]
+    assert values and set(values) == {last_day}
+    [timer] = [t for t in waiting_timers(services, c.id) if t.spec_name != "Deadline"]
+    expected = deadline_end(date.fromisoformat(last_day)).astimezone(timezone.utc)
+    assert timer.due_at.astimezone(timezone.utc) == expected
+
+
+# --- variant 000 ----------------------------------------------------------------------------------
+
+def test_000_happy_path(services, clock):
+    check_happy(services, clock, V000)
+
+
+def test_000_adverse_opinion(services, clock):
+    check_adverse(services, clock, V000)
+
+
+def test_000_objection_upheld(services, clock):
+    check_objection(services, clock, V000)
+
+
+def test_000_missed_deadline(services, clock):
+    check_deadline(services, clock, V000)
+
+
+def test_000_quota_exceeded(services, clock):
+    check_quota(services, clock, V000)
+
+
+def test_000_ratio_cap(services, clock):
+    check_ratio_cap(services, clock, V000)
+
+
+def test_000_publicity_across_national_day(services, clock):
+    # Posted Fri 2025-09-26: workdays 09-26 (1), 09-28 Sun make-up (2), 09-29 (3), 09-30 (4),
+    # 10-01..10-08 off, 10-09 (5).
+    v = V000 | {"start": datetime(2025, 8, 4, BEIJING_10AM, tzinfo=timezone.utc)}
+    check_holiday_publicity(services, clock, v, datetime(2025, 9, 26, BEIJING_10AM, tzinfo=timezone.utc), "2025-10-09")

@@ -9,13 +9,13 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine import audit
 from engine.campaign_models import Candidate
 from engine.campaigns import QuotaExceeded, RatioCapBreached
 from engine.config import REPO_ROOT
-from engine.models import Event, HumanTask, Timer
+from engine.models import Event, HumanTask, Instance, Timer
 from engine.timers import sweep
 from pingxuan.actors import Actors, Policy
 from tests.conftest import deploy_folder
@@ -72,6 +72,11 @@ def ready_tasks(services, instance_id) -> list[HumanTask]:
     with services.db.transaction(write=False) as session:
         return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                              HumanTask.state == "ready")))
+
+
+def stored_counts(services) -> tuple:
+    with services.db.transaction(write=False) as session:
+        return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Instance, Candidate, Event, HumanTask, Timer))
 
 
 def waiting_timers(services, instance_id) -> list[Timer]:
@@ -149,18 +154,17 @@ def check_deadline(services, clock, v):
 def check_quota(services, clock, v):
     campaign_id = setup(services, clock, v)
     q = v["quota_limit"]
-    nominate(services, campaign_id, v["unit"], "collective", v["collective"])
-    if q["limit"] > 1:
-        for i in range(1, q["limit"]):
-            nominate(services, campaign_id, v["unit"], q["key"], v[q["key"]] | {"name": f"{v[q['key']]['name']}{i}"})
-    before = services.campaigns.dashboard(campaign_id)
-    extra = "individual" if q["key"] in ("total", "individual") else "collective"
+    kind = "collective" if q["key"] == "total" else q["key"]
+    for i in range(q["limit"]):
+        nominate(services, campaign_id, v["unit"], kind, v[kind] | {"name": f"{v[kind]['name']}{i}"})
+    before = services.campaigns.dashboard(campaign_id), stored_counts(services)
+    extra = "individual" if q["key"] == "total" else kind  # under a total quota, the other type counts too
     with pytest.raises(QuotaExceeded) as exc:
         nominate(services, campaign_id, v["unit"], extra, v[extra] | {"name": "超额推荐对象"})
     message = str(exc.value)
     assert v["unit"] in message and q["label"] in message and f"为 {q['limit']} 个" in message \
         and f"已使用 {q['limit']} 个" in message
-    assert services.campaigns.dashboard(campaign_id) == before
+    assert (services.campaigns.dashboard(campaign_id), stored_counts(services)) == before
     with services.db.transaction(write=False) as session:
         names = session.scalars(select(Candidate.name).where(Candidate.campaign_id == campaign_id)).all()
     assert "超额推荐对象" not in names

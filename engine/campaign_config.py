@@ -105,11 +105,13 @@ def load_config(data: dict) -> dict:
     return config
 
 
-def load_variant_config(processes_dir: Path, variant: str) -> dict:
+def load_variant_config(processes_dir: Path, variant: str, deadlines: dict | None = None) -> dict:
     path = Path(processes_dir) / variant / "campaign.json"
     if not path.is_file():
         raise ValidationFailed(f"变体 {variant} 没有评选活动配置文件 campaign.json")
     try:
-        return load_config(json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["deadlines"] = {**data.get("deadlines", {}), **(deadlines or {})}
+        return load_config(data)
     except json.JSONDecodeError as exc:
         raise ValidationFailed(f"{path.name} 不是合法的 JSON：第 {exc.lineno} 行 {exc.msg}") from exc

@@ -15,11 +15,9 @@ from SpiffWorkflow.util.task import TaskState
 from .campaign_config import load_variant_config
 from .campaign_models import Campaign, Candidate
 from .errors import Conflict, NotFound, ValidationFailed
-from .models import HumanTask, Instance
+from .models import Deployment, HumanTask, Instance
 from .ratios import CapStatus, evaluate
 from .runtime import InstanceView, Runtime
-from .spiff import find_task
-from .index import form_properties
 
 ENDED_WITHOUT_USE = ("视为放弃（逾期未报送）",)  # outcomes that give the quota back
 
@@ -45,8 +43,13 @@ class Campaigns:
 
     # --- campaigns and nominations ------------------------------------------------------------
 
-    def create(self, variant: str, actor: str, name: str | None = None) -> str:
-        config = load_variant_config(self.processes_dir, variant)
+    def create(self, variant: str, actor: str, name: str | None = None,
+               deadlines: dict | None = None, quota_scale: int = 1) -> str:
+        """`deadlines` replaces the notice's dates (a demo run today, a campaign re-run next year);
+        `quota_scale` multiplies every unit's quota (load simulations beyond the real quotas)."""
+        config = load_variant_config(self.processes_dir, variant, deadlines)
+        for quota in config["quotas"]:
+            quota["limits"] = {k: v * quota_scale for k, v in quota["limits"].items()}
         campaign = Campaign(id=str(uuid.uuid4()), variant=variant, name=name or config["title"], config=config,
                             created_by=actor, created_at=datetime.now(timezone.utc))
         with self.runtime.db.transaction() as session:
@@ -117,6 +120,9 @@ class Campaigns:
         used["total"] = sum(count for _, count in rows)
         return used
 
+    def config_title(self, variant: str) -> str:
+        return load_variant_config(self.processes_dir, variant)["title"]
+
     def config(self, campaign_id: str) -> dict:
         with self.runtime.db.transaction(write=False) as session:
             campaign = session.get(Campaign, campaign_id)
@@ -158,9 +164,11 @@ class Campaigns:
             raise ValidationFailed("请至少选择一个任务", {"task_ids": "必填"})
         with self.runtime.db.transaction(write=False) as session:
             rows = session.execute(
-                select(HumanTask.task_id, HumanTask.instance_id, HumanTask.state, HumanTask.spec_name)
-                .join(Candidate, Candidate.id == HumanTask.instance_id)
+                select(HumanTask.task_id, HumanTask.instance_id, HumanTask.state, HumanTask.spec_name,
+                       Instance.deployment_id, Instance.process_id)
+                .join(Candidate, Candidate.id == HumanTask.instance_id).join(Instance, Instance.id == Candidate.id)
                 .where(HumanTask.task_id.in_(task_ids), Candidate.campaign_id == campaign_id)).all()
+            deployments = {r.deployment_id: session.get(Deployment, r.deployment_id) for r in rows}
         found = {r.task_id: r for r in rows}
         missing = [t for t in task_ids if t not in found]
         if missing:
@@ -169,11 +177,17 @@ class Campaigns:
         if closed:
             raise Conflict(f"{len(closed)} 个任务已办理或已失效，请刷新列表后重试")
         return [{"task_id": r.task_id, "instance_id": r.instance_id,
-                 "checks_caps": self._checks_caps(r.instance_id, r.task_id)} for r in rows]
+                 "checks_caps": self._spec_property(deployments[r.deployment_id], r.process_id, r.spec_name,
+                                                    "checksRatioCaps") == "true"} for r in rows]
 
-    def _checks_caps(self, instance_id: str, task_id: str) -> bool:
-        task = find_task(self.runtime.workflow(instance_id), task_id)
-        return form_properties(task).get("checksRatioCaps") == "true"
+    def _spec_property(self, deployment: Deployment, process_id: str, spec_name: str, name: str) -> str | None:
+        """A task's extension property read from the deployed spec (no workflow load needed)."""
+        specs = self.runtime.specs.get(deployment, process_id)
+        for spec in [specs.spec, *specs.subprocess_specs.values()]:
+            task_spec = spec.task_specs.get(spec_name)
+            if task_spec is not None:
+                return ((getattr(task_spec, "extensions", None) or {}).get("properties") or {}).get(name)
+        return None
 
     # --- read models --------------------------------------------------------------------------
 

@@ -100,7 +100,18 @@ def workflow_shell(wf: BpmnWorkflow) -> dict:
 
 
 def task_body(task: Task) -> str:
-    return json.dumps(REGISTRY.convert(task), ensure_ascii=False, separators=(",", ":"))
+    """A task's stored JSON. Task data here is JSON already (form input, script results of plain
+    values), so it is dumped directly; Spiff's registry walk costs ~100x more on large forms and
+    is used only when the data holds something JSON cannot (then the converter tags it)."""
+    try:
+        return json.dumps(
+            {"id": str(task.id), "parent": str(task._parent) if task._parent is not None else None,
+             "children": [str(child) for child in task._children], "last_state_change": task.last_state_change,
+             "state": task.state, "task_spec": task.task_spec.name, "triggered": task.triggered,
+             "internal_data": task.internal_data, "data": task.data, "delta": {}, "typename": "Task"},
+            ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return json.dumps(REGISTRY.convert(task), ensure_ascii=False, separators=(",", ":"))
 
 
 def restore_workflow(specs: ProcessSpecs, shell: dict, tasks: dict[str, list[str]], script_engine) -> BpmnWorkflow:

@@ -44,8 +44,15 @@ class Actors:
 
     # --- one round: every open task of the campaign, batched where the process says so ---------
 
-    def act(self, campaign_id: str) -> int:
-        rows = self._open(campaign_id)
+    def act_on(self, campaign_id: str, skip: int) -> int:
+        """One round, leaving the first `skip` candidates (in nomination order) where they are."""
+        with self.services.db.transaction(write=False) as session:
+            held = set(session.scalars(select(Candidate.id).where(Candidate.campaign_id == campaign_id)
+                                       .order_by(Candidate.created_at, Candidate.name).limit(skip)))
+        return self.act(campaign_id, exclude=held)
+
+    def act(self, campaign_id: str, exclude: set | None = None) -> int:
+        rows = [r for r in self._open(campaign_id) if not exclude or r[1].id not in exclude]
         batches: dict[tuple, list] = defaultdict(list)
         for task, candidate in rows:
             batches[(task.spec_name, task.form, task.unit)].append((task, candidate))

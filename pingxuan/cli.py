@@ -13,6 +13,7 @@ from engine.db import Database
 from engine.errors import PingxuanError
 
 from .cli_calendar import calendar
+from .cli_campaigns import demo, simulate
 
 
 class _Context:
@@ -192,6 +193,8 @@ def audit_replay(ctx: click.Context, instance_id: str) -> None:
 
 
 main.add_command(calendar)
+main.add_command(demo)
+main.add_command(simulate)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,128 @@
+"""`pingxuan demo` and `pingxuan simulate`: live demo campaigns, and whole simulated campaigns."""
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+
+from engine import definitions, migrate
+from engine.campaign_models import Campaign, Candidate
+from engine.config import Settings, TIMEZONE
+from engine.db import Database
+from engine.errors import PingxuanError
+
+from .actors import Actors
+
+DEMO_PREFIX = "【演示】"
+# Fictional candidates: (name, award type, candidate type, tags); units come from the variant's quota table.
+DEMO_PEOPLE = [("演示机加工车间", "collective", "国有企业", []), ("演示技术员甲", "individual", "非公企业", []),
+               ("演示工程师乙", "individual", "国有企业", []), ("演示研发中心", "collective", "非公企业", []),
+               ("演示班组长丙", "individual", "国有企业", [])]
+
+
+class FastClock:
+    """Starts at a given instant and only moves when the simulation moves it."""
+
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, value: datetime) -> None:
+        self.now = max(self.now, value)
+
+
+def _variants(settings: Settings) -> list[str]:
+    return sorted(p.parent.name for p in settings.processes_dir.glob("*/campaign.json"))
+
+
+@click.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """为每个流程变体创建一个演示评选活动（虚构的推荐对象），各推荐对象停在不同环节。"""
+    services = ctx.obj["ctx"].services()
+    today = datetime.now(TIMEZONE).date()
+    deadline = {"submit_by": (today + timedelta(days=30)).isoformat()}
+    for variant in _variants(services.settings):
+        config_title = services.campaigns.config_title(variant)
+        name = f"{DEMO_PREFIX}{config_title}"
+        with services.db.transaction(write=False) as session:
+            if session.scalar(select(Campaign.id).where(Campaign.name == name)):
+                click.echo(f"{variant}: 演示活动已存在，跳过")
+                continue
+        try:
+            campaign_id = services.campaigns.create(variant, "演示数据", name=name, deadlines=deadline)
+            config = services.campaigns.config(campaign_id)
+            actors = Actors(services)
+            people = [p for p in DEMO_PEOPLE if p[1] in config["award_types"]] or DEMO_PEOPLE[:1]
+            units = [q["unit"] for q in config["quotas"] if q["limits"].get("total", 1)]
+            for i, (person, award_type, candidate_type, tags) in enumerate(people):
+                candidate_type = candidate_type if candidate_type in config["candidate_types"] else config["candidate_types"][0]
+                services.campaigns.nominate(campaign_id, unit=units[i % len(units)], award_type=award_type,
+                                            candidate_type=candidate_type, name=person, actor="演示数据", tags=tags)
+            # Move candidates on by different amounts so every stage shows live work.
+            for rounds in range(len(people) - 1):
+                actors.act_on(campaign_id, skip=rounds + 1)
+        except PingxuanError as exc:
+            raise click.ClickException(f"{variant}: {exc.message}") from exc
+        click.echo(f"{variant}: 已创建演示活动「{name}」，{len(people)} 个推荐对象")
+
+
+@click.command()
+@click.option("--variant", required=True, help="流程变体，例如 001")
+@click.option("--candidates", "count", default=100, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--database", default=None, help="数据库 URL（默认：临时 SQLite 文件，不影响正式数据）")
+@click.pass_context
+def simulate(ctx: click.Context, variant: str, count: int, database: str | None) -> None:
+    """用模拟的经办人把整个评选活动运行到审定结束（时钟快进），输出各结局的数量。"""
+    from engine.services import build, seed_calendar
+
+    settings = ctx.obj["ctx"].settings
+    if variant not in _variants(settings):
+        raise click.ClickException(f"没有变体 {variant}；可用：{'、'.join(_variants(settings))}")
+    db = Database(database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'simulate.db'}")
+    migrate.upgrade(db)
+    seed_calendar(db)
+    clock = FastClock(datetime.now(timezone.utc))
+    services = build(settings, db=db, clock=clock)
+    with db.transaction() as session:
+        definitions.deploy(session, variant, definitions.bundle_from_folder(settings.processes_dir / variant), "simulate")
+    config_units = None
+    started = time.perf_counter()
+    try:
+        deadline = {"submit_by": (clock.now + timedelta(days=60)).astimezone(TIMEZONE).date().isoformat()}
+        probe = services.campaigns.create(variant, "模拟", deadlines=deadline)
+        config = services.campaigns.config(probe)
+        per_unit = sum(max(q["limits"].values()) for q in config["quotas"])
+        campaign_id = services.campaigns.create(variant, "模拟", name=f"模拟 {count} 个推荐对象", deadlines=deadline,
+                                                quota_scale=max(1, -(-count // max(per_unit, 1))))
+        config = services.campaigns.config(campaign_id)
+        config_units = [(q["unit"], q["limits"]) for q in config["quotas"]]
+        award_types = list(config["award_types"])
+        with click.progressbar(length=count, label="提交推荐") as bar:
+            for i in range(count):
+                unit, limits = config_units[i % len(config_units)]
+                award_type = next((a for a in award_types[i % len(award_types):] + award_types if limits.get(a, limits.get("total", 0))), award_types[0])
+                services.campaigns.nominate(campaign_id, unit=unit, award_type=award_type,
+                                            candidate_type=config["candidate_types"][i % len(config["candidate_types"])],
+                                            name=f"模拟对象{i + 1:05d}", actor="模拟推荐单位")
+                bar.update(1)
+        actors = Actors(services)
+        with click.progressbar(length=count, label="评选进行") as bar:
+            def progress():
+                with db.transaction(write=False) as session:
+                    done = session.scalar(select(func.count()).select_from(Candidate).where(
+                        Candidate.campaign_id == campaign_id, Candidate.outcome.is_not(None)))
+                bar.update(done - bar.pos)
+            outcomes = actors.run_to_decision(campaign_id, clock, max_rounds=500, on_round=progress)
+    except PingxuanError as exc:
+        raise click.ClickException(exc.message) from exc
+    elapsed = time.perf_counter() - started
+    click.echo(f"\n变体 {variant}，{count} 个推荐对象，用时 {elapsed:.1f} 秒（{db.engine.dialect.name}）：")
+    for outcome, n in sorted(outcomes.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {outcome}: {n}")

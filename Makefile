@@ -20,6 +20,7 @@ setup: install
 	$(BIN)/pingxuan deploy processes
 
 run: setup
+	$(BIN)/pingxuan demo
 	$(BIN)/pingxuan serve --host $(HOST) --port $(PORT)
 
 test: setup

@@ -45,32 +45,48 @@ def _variants(settings: Settings) -> list[str]:
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """为每个流程变体创建一个演示评选活动（虚构的推荐对象），各推荐对象停在不同环节。"""
-    services = ctx.obj["ctx"].services()
-    today = datetime.now(TIMEZONE).date()
-    deadline = {"submit_by": (today + timedelta(days=30)).isoformat()}
+    from engine.services import build
+
+    app = ctx.obj["ctx"]
+    # The demo's history starts 60 days ago so that publicity periods can really have elapsed by
+    # now: the clock only ever moves forward and never past the present.
+    now = datetime.now(timezone.utc)
+    clock = FastClock(now - timedelta(days=60))
+    services = build(app.settings, db=app.db(), clock=clock)
+    deadline = {"submit_by": (now + timedelta(days=30)).astimezone(TIMEZONE).date().isoformat()}
     for variant in _variants(services.settings):
-        config_title = services.campaigns.config_title(variant)
-        name = f"{DEMO_PREFIX}{config_title}"
+        name = f"{DEMO_PREFIX}{services.campaigns.config_title(variant)}"
         with services.db.transaction(write=False) as session:
             if session.scalar(select(Campaign.id).where(Campaign.name == name)):
                 click.echo(f"{variant}: 演示活动已存在，跳过")
                 continue
+        clock.now = now - timedelta(days=60)
         try:
-            campaign_id = services.campaigns.create(variant, "演示数据", name=name, deadlines=deadline)
-            config = services.campaigns.config(campaign_id)
-            actors = Actors(services)
-            people = [p for p in DEMO_PEOPLE if p[1] in config["award_types"]] or DEMO_PEOPLE[:1]
-            units = [q["unit"] for q in config["quotas"] if q["limits"].get("total", 1)]
-            for i, (person, award_type, candidate_type, tags) in enumerate(people):
-                candidate_type = candidate_type if candidate_type in config["candidate_types"] else config["candidate_types"][0]
-                services.campaigns.nominate(campaign_id, unit=units[i % len(units)], award_type=award_type,
-                                            candidate_type=candidate_type, name=person, actor="演示数据", tags=tags)
-            # Move candidates on by different amounts so every stage shows live work.
-            for rounds in range(len(people) - 1):
-                actors.act_on(campaign_id, skip=rounds + 1)
+            count = _seed_demo_campaign(services, variant, name, deadline, clock, now)
         except PingxuanError as exc:
             raise click.ClickException(f"{variant}: {exc.message}") from exc
-        click.echo(f"{variant}: 已创建演示活动「{name}」，{len(people)} 个推荐对象")
+        click.echo(f"{variant}: 已创建演示活动「{name}」，{count} 个推荐对象")
+
+
+def _seed_demo_campaign(services, variant, name, deadline, clock, now) -> int:
+    from engine.timers import sweep
+
+    campaign_id = services.campaigns.create(variant, "演示数据", name=name, deadlines=deadline)
+    config = services.campaigns.config(campaign_id)
+    people = [p for p in DEMO_PEOPLE if p[1] in config["award_types"]] or DEMO_PEOPLE[:1]
+    units = [q["unit"] for q in config["quotas"] if any(q["limits"].values())]
+    for i, (person, award_type, candidate_type, tags) in enumerate(people):
+        candidate_type = candidate_type if candidate_type in config["candidate_types"] else config["candidate_types"][0]
+        services.campaigns.nominate(campaign_id, unit=units[i % len(units)], award_type=award_type,
+                                    candidate_type=candidate_type, name=person, actor="演示数据", tags=tags)
+    actors = Actors(services)
+    # Candidate k is moved on in k rounds; between rounds 9 days pass so publicities elapse.
+    for held in range(1, len(people)):
+        for _ in range(3):
+            actors.act_on(campaign_id, skip=held)
+        clock.set(min(clock.now + timedelta(days=9), now))
+        sweep(services.runtime)
+    return len(people)
 
 
 @click.command()

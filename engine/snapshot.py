@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -23,8 +24,8 @@ class LiveWorkflow:
     """A workflow in memory plus what is known to be stored for it."""
 
     workflow: BpmnWorkflow
-    stored: dict[str, str] = field(default_factory=dict)  # task id -> workflow key, for every stored row
-    open_bodies: dict[str, str] = field(default_factory=dict)  # stored body of each unfinished task
+    stored: dict[UUID, str] = field(default_factory=dict)  # task id -> workflow key, for every stored row
+    open_bodies: dict[UUID, str] = field(default_factory=dict)  # stored body of each unfinished task
 
 
 @dataclass
@@ -43,59 +44,52 @@ def load(session: Session, instance: Instance, specs: ProcessSpecs, script_engin
     for _task_id, key, body in rows:
         grouped[key].append(body)
     wf = restore_workflow(specs, json.loads(instance.snapshot), grouped, script_engine)
-    live = LiveWorkflow(wf, {task_id: key for task_id, key, _ in rows})
-    live.open_bodies = {
-        task_id: body for task_id, _key, body in rows
-        if not _task(wf, task_id).has_state(TaskState.FINISHED_MASK)
-    }
+    live = LiveWorkflow(wf, {UUID(task_id): key for task_id, key, _ in rows})
+    for task_id, _key, body in rows:
+        if not wf.get_task_from_id(UUID(task_id)).has_state(TaskState.FINISHED_MASK):
+            live.open_bodies[UUID(task_id)] = body
     return live
 
 
-def _task(wf: BpmnWorkflow, task_id: str) -> Task:
-    from uuid import UUID
-
-    return wf.get_task_from_id(UUID(task_id))
-
-
 def save(session: Session, instance: Instance, live: LiveWorkflow, since: float, creation_order: dict) -> Written:
-    """Write the shell and every task changed since `since` (a state-change timestamp) or unfinished.
+    """Write the shell and every task that is new, changed state at `since` (the command's time),
+    or is unfinished and serializes differently from what is stored.
 
-    Finished tasks do not change unless their state does, so they are skipped; unfinished ones are
-    serialized and compared with what is stored, and written only if different."""
+    Finished tasks do not change unless their state does; skipping them without any other work is
+    what keeps a step's cost independent of the history's length."""
     if instance in session.new:
         session.flush()  # the task rows below reference it and are written with Core statements
     inserts, updates, written, current = [], [], [], {}
+    stored, open_bodies = live.stored, live.open_bodies
     for key, wf in all_workflows(live.workflow):
-        for task in wf.tasks.values():
-            task_id = str(task.id)
-            current[task_id] = key
-            finished = task.has_state(TaskState.FINISHED_MASK)
-            is_new = task_id not in live.stored
-            if not is_new and finished and task.last_state_change < since and task_id not in live.open_bodies:
+        current.update(dict.fromkeys(wf.tasks, key))
+        for task_id, task in wf.tasks.items():
+            finished = task._state & TaskState.FINISHED_MASK
+            if finished and task.last_state_change < since and task_id in stored and task_id not in open_bodies:
                 continue
             body = task_body(task)
-            if not is_new and live.open_bodies.get(task_id) == body:
+            if task_id in stored and open_bodies.get(task_id) == body:
                 continue
-            if is_new:
-                inserts.append({"instance_id": instance.id, "task_id": task_id, "seq": creation_order[task.id],
-                                "workflow": key, "body": body})
+            if task_id in stored:
+                updates.append({"b_instance": instance.id, "b_task": str(task_id), "body": body})
             else:
-                updates.append({"b_instance": instance.id, "b_task": task_id, "body": body})
+                inserts.append({"instance_id": instance.id, "task_id": str(task_id),
+                                "seq": creation_order[task_id], "workflow": key, "body": body})
             written.append(task)
             if finished:
-                live.open_bodies.pop(task_id, None)
+                open_bodies.pop(task_id, None)
             else:
-                live.open_bodies[task_id] = body
-    removed = [task_id for task_id in live.stored if task_id not in current]
+                open_bodies[task_id] = body
+    removed = [str(task_id) for task_id in stored.keys() - current.keys()]
     if removed:
         session.execute(delete(TaskSnapshot).where(
             TaskSnapshot.instance_id == instance.id, TaskSnapshot.task_id.in_(removed)))
         for task_id in removed:
-            live.open_bodies.pop(task_id, None)
+            open_bodies.pop(UUID(task_id), None)
+    table = TaskSnapshot.__table__
     if inserts:
-        session.connection().execute(insert(TaskSnapshot.__table__), inserts)
+        session.connection().execute(insert(table), inserts)
     if updates:
-        table = TaskSnapshot.__table__
         session.connection().execute(
             update(table)
             .where(table.c.instance_id == bindparam("b_instance"), table.c.task_id == bindparam("b_task"))

@@ -108,24 +108,25 @@ def simulate(ctx: click.Context, variant: str, count: int, database: str | None)
     services = build(settings, db=db, clock=clock)
     with db.transaction() as session:
         definitions.deploy(session, variant, definitions.bundle_from_folder(settings.processes_dir / variant), "simulate")
-    config_units = None
     started = time.perf_counter()
     try:
         deadline = {"submit_by": (clock.now + timedelta(days=60)).astimezone(TIMEZONE).date().isoformat()}
-        probe = services.campaigns.create(variant, "模拟", deadlines=deadline)
-        config = services.campaigns.config(probe)
-        per_unit = sum(max(q["limits"].values()) for q in config["quotas"])
+        base = services.campaigns.config(services.campaigns.create(variant, "模拟", deadlines=deadline))
+        # Spread candidates evenly over units and award types; scale quotas so that every unit's
+        # smallest quota still takes its share (real quotas allow far fewer than a load test needs).
+        slots = [(q["unit"], a) for q in base["quotas"] for a in base["award_types"]
+                 if q["limits"].get(a, q["limits"].get("total", 0)) > 0]
+        smallest = min(q["limits"].get(a, q["limits"].get("total", 0)) for q in base["quotas"]
+                       for a in base["award_types"] if q["limits"].get(a, q["limits"].get("total", 0)) > 0)
+        share = -(-count // len(slots))
         campaign_id = services.campaigns.create(variant, "模拟", name=f"模拟 {count} 个推荐对象", deadlines=deadline,
-                                                quota_scale=max(1, -(-count // max(per_unit, 1))))
-        config = services.campaigns.config(campaign_id)
-        config_units = [(q["unit"], q["limits"]) for q in config["quotas"]]
-        award_types = list(config["award_types"])
+                                                quota_scale=max(1, -(-share // smallest) * 2))
+        types = base["candidate_types"]
         with click.progressbar(length=count, label="提交推荐") as bar:
             for i in range(count):
-                unit, limits = config_units[i % len(config_units)]
-                award_type = next((a for a in award_types[i % len(award_types):] + award_types if limits.get(a, limits.get("total", 0))), award_types[0])
+                unit, award_type = slots[i % len(slots)]
                 services.campaigns.nominate(campaign_id, unit=unit, award_type=award_type,
-                                            candidate_type=config["candidate_types"][i % len(config["candidate_types"])],
+                                            candidate_type=types[i % len(types)],
                                             name=f"模拟对象{i + 1:05d}", actor="模拟推荐单位")
                 bar.update(1)
         actors = Actors(services)

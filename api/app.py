@@ -1,26 +1,46 @@
 """Flask app factory: the API is thin; every decision is made in engine/."""
 from __future__ import annotations
 
-from flask import Flask, jsonify
-from sqlalchemy import text
+import os
+
+from flask import Flask
+
+from . import errors
+from .openapi import docs_page, make_api
+from .security import check_guarded, public
+
+DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes; a photo is at most 500 KB, a BPMN bundle well under this
+
+
+def blueprints():
+    """One blueprint per resource; later resources (campaigns, publicity, objections) add theirs here."""
+    from . import audit, auth, calendar, definitions, instances, system, task_actions, tasks, timers, uploads
+
+    return [system.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, task_actions.blp, timers.blp,
+            audit.blp, calendar.blp, uploads.blp]
 
 
 def create_app(services) -> Flask:
     app = Flask(__name__)
-    app.config["JSON_AS_ASCII"] = False
+    app.config["MAX_CONTENT_LENGTH"] = int(os.environ.get("PINGXUAN_MAX_BODY_BYTES", DEFAULT_MAX_BODY))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
     app.extensions["pingxuan"] = services
-
-    @app.get("/api/health")
-    def health():
-        with services.db.transaction(write=False) as session:
-            session.execute(text("SELECT 1"))
-        return jsonify(status="ok", database=services.db.engine.dialect.name)
-
-    @app.get("/")
-    def index():
-        return (
-            "<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>评选表彰流程系统</title>"
-            "<h1>评选表彰流程系统</h1><p>服务运行中。接口健康检查：<a href='/api/health'>/api/health</a></p></html>"
-        )
-
+    api = make_api(app)
+    app.extensions["pingxuan_api"] = api
+    for blueprint in blueprints():
+        api.register_blueprint(blueprint)
+    errors.register(app)
+    app.add_url_rule("/api/docs", "docs", docs_page)
+    app.add_url_rule("/", "index", index)
+    check_guarded(app, exempt={"static", "api-docs.openapi_json"})
     return app
+
+
+@public
+def index():
+    return (
+        "<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>评选表彰流程系统</title>"
+        "<h1>评选表彰流程系统</h1><p>服务运行中。接口文档：<a href='/api/docs'>/api/docs</a>；"
+        "健康检查：<a href='/api/health'>/api/health</a></p></html>"
+    )

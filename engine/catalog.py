@@ -55,13 +55,12 @@ def deployment(session: Session, deployment_id: int) -> Deployment:
     return found
 
 
-def diagram_xml(services, deployment_id: int, process_id: str | None) -> tuple[str, str]:
+def diagram_xml(services, deployment_id: int, process_id: str | None) -> tuple[str, str, str]:
+    """(process id, file, XML); the bundle's first process when none is named."""
     with services.db.transaction(write=False) as session:
         found = deployment(session, deployment_id)
     process_id = process_id or found.process_ids[0]
-    if process_id not in found.process_ids and not any(process_id in t for t in found.files.values()):
-        raise NotFound(f"部署版本中没有流程 {process_id}")
-    return process_xml(found, process_id)
+    return (process_id, *process_xml(found, process_id))
 
 
 def upcoming_timers(services, now: datetime, within: timedelta | None, limit: int) -> list[UpcomingTimer]:

@@ -127,7 +127,7 @@ def process_xml(deployment: Deployment, process_id: str) -> tuple[str, str]:
         if not name.endswith(".bpmn"):
             continue
         tree = parse_xml(text, name)
-        if tree.find(f".//{{{_BPMN_NS}}}process[@id='{process_id}']") is not None:
+        if any(p.get("id") == process_id for p in tree.iter(f"{{{_BPMN_NS}}}process")):
             return name, text
     raise NotFound(f"部署版本中没有流程 {process_id} 的图")
 

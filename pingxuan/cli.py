@@ -14,6 +14,7 @@ from engine.errors import PingxuanError
 
 from .cli_calendar import calendar
 from .cli_campaigns import demo, simulate
+from .cli_user import user
 
 
 class _Context:
@@ -195,6 +196,7 @@ def audit_replay(ctx: click.Context, instance_id: str) -> None:
 main.add_command(calendar)
 main.add_command(demo)
 main.add_command(simulate)
+main.add_command(user)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,37 @@
+"""/api/uploads: the candidate's photo (JPG, 50–500 KB, checked by content)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Response
+
+from engine import uploads
+
+from .blueprint import Blueprint
+from .schemas.misc import PhotoSchema, PhotoUploadSchema
+from .security import current, now, requires, services
+
+blp = Blueprint("uploads", __name__, url_prefix="/api/uploads", description="附件（照片）")
+
+
+@blp.route("/photos", methods=["POST"])
+@requires("uploads:write")
+@blp.arguments(PhotoUploadSchema, location="files")
+@blp.response(201, PhotoSchema)
+def upload_photo(files):
+    """上传照片：须为 JPG（按文件内容判断），大小 50—500 KB；返回的信息可填入表单的照片字段"""
+    file = files["file"]
+    content = file.read()  # bounded by MAX_CONTENT_LENGTH
+    with services().db.transaction() as session:
+        return asdict(uploads.store_photo(session, current(), file.filename or "", content, now()))
+
+
+@blp.route("/<upload_id>", methods=["GET"])
+@requires("uploads:read")
+@blp.response(200, content_type="image/jpeg", description="图片内容")
+def download(upload_id):
+    """下载已上传的照片"""
+    with services().db.transaction(write=False) as session:
+        upload = uploads.read_upload(session, current(), upload_id)
+        return Response(upload.content, mimetype=upload.content_type,
+                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})

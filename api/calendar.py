@@ -19,7 +19,7 @@ blp = Blueprint("calendar", __name__, url_prefix="/api/calendar", description="�
 @blp.response(200, DaySchema)
 def day(args):
     """某日是否为工作日（含调休）"""
-    calendar = services().calendar()
+    calendar = services().calendar.refresh()
     return {"date": args["date"], "workday": calendar.is_workday(args["date"]),
             "holiday": calendar.holiday_name(args["date"])}
 
@@ -30,7 +30,7 @@ def day(args):
 @blp.response(200, PeriodSchema)
 def period_end(args):
     """N 个工作日期间（如 5 个工作日公示期）的最后一天与届满时刻"""
-    calendar = services().calendar()
+    calendar = services().calendar.refresh()
     last = calendar.period_last_day(args["start"], args["days"], args["convention"])
     return {**args, "last_day": last, "ends_at": calendar.deadline_end(last)}
 

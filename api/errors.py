@@ -38,6 +38,13 @@ class Unauthorized(ApiError):
     http_status = 401
 
 
+class RoleForbidden(ApiError):
+    """The user's role may not call this endpoint at all (engine.access.Forbidden: not this task)."""
+
+    code = "role_forbidden"
+    http_status = 403
+
+
 class CsrfFailed(ApiError):
     code = "csrf_failed"
     http_status = 403

@@ -10,10 +10,10 @@ from functools import wraps
 
 from flask import Flask, current_app, g, request
 
-from engine.access import ROLES, Forbidden, Principal
+from engine.access import ROLES, Principal
 from engine.users import csrf_token_for, verify_token
 
-from .errors import CsrfFailed, Unauthorized
+from .errors import CsrfFailed, RoleForbidden, Unauthorized
 
 SESSION_COOKIE = "pingxuan_session"
 CSRF_COOKIE = "pingxuan_csrf"
@@ -92,7 +92,7 @@ def requires(permission: str):
         def wrapper(*args, **kwargs):
             principal = authenticate()
             if principal.role not in roles:
-                raise Forbidden(f"{ROLES.get(principal.role, principal.role)}无权执行此操作")
+                raise RoleForbidden(f"{ROLES.get(principal.role, principal.role)}无权执行此操作")
             g.principal = principal
             return fn(*args, **kwargs)
 

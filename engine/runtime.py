@@ -46,6 +46,10 @@ class Runtime:
         # Called inside each command's transaction after it ran: (session, instance, workflow).
         # Higher layers (campaigns) keep their read models in step without the runtime knowing them.
         self.observers: list[Callable[[Session, Instance, BpmnWorkflow], None]] = []
+        # Called before each command opens its transaction: caches that host functions read (the
+        # calendar) refresh here, so a command never needs a second pooled connection inside its
+        # transaction (under load that starves the pool and deadlocks until the pool times out).
+        self.before_command: list[Callable[[], None]] = []
         self.specs = SpecLibrary()
         self._cache: OrderedDict[str, tuple[int, snapshot.LiveWorkflow]] = OrderedDict()
         self._cache_size = cache_size
@@ -58,7 +62,7 @@ class Runtime:
               on_start: Callable[[Session, Instance], None] | None = None,
               instance_id: str | None = None) -> InstanceView:
         """`on_start` runs in the same transaction before the first step; raising refuses the start."""
-        at = self._now()
+        at = self._prepare()
         with self.db.transaction() as session:
             deployment = latest_for_process(session, process_id)
             instance = Instance(
@@ -117,8 +121,9 @@ class Runtime:
 
     def fire_timers(self, instance_id: str, actor: str = "timer") -> bool:
         """Advance an instance whose timers are due; False if none was (already fired elsewhere)."""
-        at = self._now()
+        at = self._prepare()
         with self.db.transaction() as session:
+            self._lock(session, [instance_id])
             instance = self._instance(session, instance_id)
             if instance.status != "running":
                 return False
@@ -150,10 +155,11 @@ class Runtime:
         return self._commands([(instance_id, expected_version, event_type, payload, check)], actor)[0]
 
     def _commands(self, commands: list, actor: str) -> list[InstanceView]:
-        at = self._now()
+        at = self._prepare()
         taken: dict[str, tuple[Instance, snapshot.LiveWorkflow]] = {}
         views = []
         with self.db.transaction() as session:
+            self._lock(session, [c[0] for c in commands])
             for instance_id, expected_version, event_type, payload, check in commands:
                 instance = self._instance(session, instance_id)
                 if expected_version is not None and instance.version != expected_version:
@@ -191,6 +197,21 @@ class Runtime:
             session.flush()
         except StaleDataError as exc:
             raise Conflict("数据已被他人同时更新，请刷新后重试") from exc
+
+    def _prepare(self) -> datetime:
+        """Run the before-command hooks; returns the command's time."""
+        for hook in self.before_command:
+            hook()
+        return self._now()
+
+    def _lock(self, session: Session, instance_ids: list[str]) -> None:
+        """On PostgreSQL, lock the instances' rows, in id order so two batches cannot deadlock: a
+        concurrent command on the same instance then waits and sees the new version (a conflict)
+        instead of running its whole step only to collide on the rows it writes. On SQLite the
+        write transaction (BEGIN IMMEDIATE) already excludes every other writer."""
+        ids = sorted({i for i in instance_ids if _is_uuid(i)})
+        if self.db.is_postgres and ids:
+            session.execute(select(Instance.id).where(Instance.id.in_(ids)).order_by(Instance.id).with_for_update())
 
     def _instance(self, session: Session, instance_id: str) -> Instance:
         instance = session.get(Instance, instance_id) if _is_uuid(instance_id) else None

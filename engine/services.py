@@ -20,8 +20,10 @@ from .workdays import WorkdayCalendar
 
 
 class CalendarProvider:
-    """The stored calendar for host functions; re-checks the table's stamp at most once a second
-    so a calendar import is seen promptly without a query per expression."""
+    """The stored calendar for host functions. `refresh` re-checks the table's stamp at most once a
+    second, so an import is seen promptly without a query per expression; the runtime calls it
+    before each command. Calling the provider (as host functions do, inside a command's
+    transaction) only reads the database when nothing is loaded yet."""
 
     def __init__(self, db: Database, recheck_seconds: float = 1.0):
         self.db, self.recheck_seconds = db, recheck_seconds
@@ -30,11 +32,20 @@ class CalendarProvider:
 
     def __call__(self) -> WorkdayCalendar:
         with self._lock:
-            if self._calendar is None or time.monotonic() - self._checked > self.recheck_seconds:
-                with self.db.transaction(write=False) as session:
-                    self._calendar = self._cache.get(session)
-                self._checked = time.monotonic()
+            if self._calendar is None:
+                self._load()
             return self._calendar
+
+    def refresh(self) -> WorkdayCalendar:
+        with self._lock:
+            if self._calendar is None or time.monotonic() - self._checked > self.recheck_seconds:
+                self._load()
+            return self._calendar
+
+    def _load(self) -> None:
+        with self.db.transaction(write=False) as session:
+            self._calendar = self._cache.get(session)
+        self._checked = time.monotonic()
 
     def invalidate(self) -> None:
         with self._lock:
@@ -61,6 +72,7 @@ def build(settings: Settings | None = None, db: Database | None = None,
     calendar = CalendarProvider(db)
     engine = RestrictedScriptEngine(host_functions(calendar), time_limit=settings.script_time_limit)
     runtime = Runtime(db, engine, lanes=load_lanes(settings), forms=FormRegistry(settings.forms_dir), clock=clock)
+    runtime.before_command.append(calendar.refresh)
     return Services(settings, db, runtime, calendar, Campaigns(runtime, settings.processes_dir))
 
 

@@ -59,7 +59,7 @@ def people(sample, clock) -> dict[str, Person]:
     with sample.db.transaction() as session:
         for name, role, unit in PEOPLE:
             p = users.create_user(session, name, role, clock(), unit=unit)
-            raw, _ = users.issue_token(session, p.id, clock(), ttl=timedelta(days=30))
+            raw, _ = users.issue_token(session, p.id, clock(), ttl=timedelta(days=365))
             out[name] = Person(name, role, unit, raw)
     return out
 

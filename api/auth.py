@@ -83,7 +83,7 @@ def create_token(body):
                 "expires_at": token.expires_at, "revoked_at": None, "token": raw}
 
 
-@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.route("/tokens/<int(max=2147483647):token_id>", methods=["DELETE"])
 @requires("self")
 @blp.response(204)
 def revoke_token(token_id):

@@ -50,7 +50,7 @@ def deploy(body):
     return result, 201 if created else 200
 
 
-@blp.route("/<int:deployment_id>", methods=["GET"])
+@blp.route("/<int(max=2147483647):deployment_id>", methods=["GET"])
 @requires("definitions:read")
 @blp.response(200, DeploymentSchema)
 def show(deployment_id):
@@ -59,7 +59,7 @@ def show(deployment_id):
         return deployment_dict(catalog.deployment(session, deployment_id))
 
 
-@blp.route("/<int:deployment_id>/diagram", methods=["GET"])
+@blp.route("/<int(max=2147483647):deployment_id>/diagram", methods=["GET"])
 @requires("definitions:read")
 @blp.arguments(DiagramArgsSchema, location="query")
 @blp.response(200, DiagramXmlSchema)

@@ -11,7 +11,7 @@ MAX_FILE_CHARS = 1_000_000
 class BundleSchema(BaseSchema):
     name = Str(required=True, validate=[length(1, 200), validate.Regexp(r"^[^/\\\s]+$", error="名称不能含空白或斜杠")],
                metadata={"description": "流程定义名称（同名再次部署即为新版本），如 sample、001"})
-    files = Dict(keys=Str(validate=[length(1, 300), validate.Regexp(r"\.(bpmn|dmn)$", error="只接受 .bpmn 或 .dmn 文件")]),
+    files = Dict(keys=Str(validate=[length(1, 300), validate.Regexp(r"^.+\.(bpmn|dmn)$", error="只接受 .bpmn 或 .dmn 文件")]),
                  values=Str(validate=length(max=MAX_FILE_CHARS)), required=True,
                  validate=validate.Length(min=1, max=MAX_FILES, error=f"应包含 1—{MAX_FILES} 个文件"),
                  metadata={"description": "文件相对路径 → XML 文本"})

@@ -66,8 +66,12 @@ class ImportSummarySchema(BaseSchema):
     message = Str(required=True)
 
 
+class ChineseUpload(Upload):
+    default_error_messages = {"required": "必填", "null": "不能为空值", "invalid": "应为上传的文件"}
+
+
 class PhotoUploadSchema(BaseSchema):
-    file = Upload(required=True, metadata={"description": "JPG 照片，50—500 KB"})
+    file = ChineseUpload(required=True, metadata={"description": "JPG 照片，50—500 KB"})
 
 
 class PhotoSchema(BaseSchema):

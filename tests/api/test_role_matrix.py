@@ -27,12 +27,12 @@ EXPECTED = {
     ("GET", "/api/auth/me"): ALL,
     ("GET", "/api/auth/tokens"): ALL,
     ("POST", "/api/auth/tokens"): ALL,
-    ("DELETE", "/api/auth/tokens/<int:token_id>"): ALL,
+    ("DELETE", "/api/auth/tokens/<int(max=2147483647):token_id>"): ALL,
     ("GET", "/api/definitions"): DEF_READ,
     ("POST", "/api/definitions"): {"designer"},
     ("POST", "/api/definitions/lint"): {"designer"},
-    ("GET", "/api/definitions/<int:deployment_id>"): DEF_READ,
-    ("GET", "/api/definitions/<int:deployment_id>/diagram"): DEF_READ,
+    ("GET", "/api/definitions/<int(max=2147483647):deployment_id>"): DEF_READ,
+    ("GET", "/api/definitions/<int(max=2147483647):deployment_id>/diagram"): DEF_READ,
     ("POST", "/api/instances"): {"staff", "office"},
     ("GET", "/api/instances"): READERS,
     ("GET", "/api/instances/<instance_id>"): READERS,
@@ -81,7 +81,7 @@ def fixtures(api, people):
 
 def concrete(rule: str, ids: dict) -> str:
     for name, value in ids.items():
-        rule = rule.replace(f"<{name}>", value).replace(f"<int:{name}>", value)
+        rule = rule.replace(f"<{name}>", value).replace(f"<int(max=2147483647):{name}>", value)
     return rule
 
 

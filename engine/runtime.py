@@ -88,14 +88,15 @@ class Runtime:
     def complete_many(self, items: list[tuple[str, str, dict, int | None]], actor: str) -> list[InstanceView]:
         """Complete several tasks (e.g. a review list) all or nothing, in one transaction.
         An expected version of None skips the version check; a task must still be open."""
+        validated: set[tuple[str, int]] = set()  # a list act submits one form for many tasks: check it once
         commands = [
             (instance_id, version, "task_completed", {"task_id": task_id, "data": data},
-             self._completion_check(task_id, data))
+             self._completion_check(task_id, data, validated))
             for instance_id, task_id, data, version in items
         ]
         return self._commands(commands, actor)
 
-    def _completion_check(self, task_id: str, data: dict):
+    def _completion_check(self, task_id: str, data: dict, validated: set):
         def check(live: snapshot.LiveWorkflow) -> None:
             task = find_task(live.workflow, task_id)
             if task is None or not task.task_spec.manual:
@@ -103,8 +104,9 @@ class Runtime:
             if task.state != TaskState.READY:
                 raise Conflict("该任务已办理或已不在可办理状态，不能重复提交")
             form = form_properties(task).get("formJsonSchemaFilename")
-            if form and self.forms is not None:
+            if form and self.forms is not None and (form, id(data)) not in validated:
                 self.forms.validate(form, data)
+                validated.add((form, id(data)))
         return check
 
     def send_message(self, instance_id: str, name: str, payload: dict, actor: str,

@@ -19,6 +19,9 @@ from .models import Instance, TaskSnapshot
 from .spiff import ProcessSpecs, all_workflows, restore_workflow, task_body, workflow_shell
 
 
+_MAY_CHANGE_IN_PLACE = TaskState.STARTED | TaskState.WAITING
+
+
 @dataclass
 class LiveWorkflow:
     """A workflow in memory plus what is known to be stored for it."""
@@ -65,7 +68,12 @@ def save(session: Session, instance: Instance, live: LiveWorkflow, since: float,
         current.update(dict.fromkeys(wf.tasks, key))
         for task_id, task in wf.tasks.items():
             finished = task._state & TaskState.FINISHED_MASK
-            if finished and task.last_state_change < since and task_id in stored and task_id not in open_bodies:
+            # Spiff changes a task's data or internal data without a state change only while it is
+            # STARTED (a loop/multi-instance/subprocess parent merging its children) or WAITING (a
+            # catch event recording its due time or message); any other task is unchanged unless its
+            # state changed in this command. Replay verification would expose a miss.
+            if (task_id in stored and task.last_state_change < since
+                    and not task._state & _MAY_CHANGE_IN_PLACE and (finished or task_id in open_bodies)):
                 continue
             body = task_body(task)
             if task_id in stored and open_bodies.get(task_id) == body:

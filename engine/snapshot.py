@@ -16,7 +16,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from .models import Instance, TaskSnapshot
-from .spiff import ProcessSpecs, all_workflows, restore_workflow, task_body, workflow_shell
+from .spiff import ProcessSpecs, all_workflows, restore_workflow, task_body, workflow_shell_json
 
 
 _MAY_CHANGE_IN_PLACE = TaskState.STARTED | TaskState.WAITING
@@ -105,5 +105,5 @@ def save(session: Session, instance: Instance, live: LiveWorkflow, since: float,
             updates,
         )
     live.stored = current
-    instance.snapshot = json.dumps(workflow_shell(live.workflow), ensure_ascii=False, separators=(",", ":"))
+    instance.snapshot = workflow_shell_json(live.workflow)
     return Written(written, removed)

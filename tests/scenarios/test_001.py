@@ -1,7 +1,7 @@
 """Variant 001 (制造强市, 渝人社〔2026〕232号) end to end through the real runtime and clock."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -135,3 +135,33 @@ def test_publicity_across_national_day_2025_ends_on_the_right_day(v001, clock):
     # 30 Sep (day 1), holiday 1–8 Oct, 9, 10, Sat 11 (调休 workday), Mon 13 Oct = day 5.
     assert data["publicity_last_day"] == "2025-10-13"
     assert data["publicity_ends_at"] == "2025-10-14T00:00:00+08:00"
+
+
+def test_unanswered_departments_get_a_reminder_and_stay_open(v001, clock):
+    services, cid = v001
+    view = nominate(services, cid, "周某", candidate_type="机关事业单位")
+    actors = Actors(services)
+    while True:  # drive until the departments' opinion tasks are open
+        with services.db.transaction(write=False) as s:
+            opinion_tasks = s.scalars(select(HumanTask).where(
+                HumanTask.instance_id == view.id, HumanTask.state == "ready", HumanTask.title == "填写征求意见表")).all()
+        if opinion_tasks:
+            break
+        if actors.act(cid):
+            continue
+        due = actors._next_due(cid)
+        assert due is not None, candidate(services, view.id).stage
+        clock.set(due + timedelta(seconds=1))
+        sweep(services.runtime)
+    assert sorted(t.unit for t in opinion_tasks) == sorted(["组织人事", "纪检监察", "审计"])
+    reminder_due = opinion_tasks[0].due_at  # the 催办 timer, shown as the tasks' due date
+    assert reminder_due is not None
+    clock.set(reminder_due + timedelta(seconds=1))
+    assert sweep(services.runtime) == 1
+    wf = services.runtime.workflow(view.id)
+    reminded = [t for t in wf.get_tasks(spec_name="Send_reminder") if t.state == 64]
+    assert len(reminded) == 1 and "opinion_reminded_at" in reminded[0].data
+    with services.db.transaction(write=False) as s:  # non-interrupting: the departments can still answer
+        assert s.scalar(select(func.count()).select_from(HumanTask).where(
+            HumanTask.instance_id == view.id, HumanTask.state == "ready", HumanTask.title == "填写征求意见表")) == 3
+    assert actors.run_to_decision(cid, clock) == {"表彰": 1}

@@ -6,7 +6,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from sqlalchemy import select
@@ -54,6 +54,7 @@ class Runtime:
         self._cache: OrderedDict[str, tuple[int, snapshot.LiveWorkflow]] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
+        self._last_at = datetime.min.replace(tzinfo=timezone.utc)
 
     # --- commands ------------------------------------------------------------------------------
 
@@ -250,10 +251,16 @@ class Runtime:
         return InstanceView(instance.id, instance.version, instance.status, tasks)
 
     def _now(self) -> datetime:
+        """The clock, but strictly increasing within this runtime: snapshot saves tell what a command
+        changed by its timestamp, so two commands must never share one (a frozen test clock, a
+        simulation, a batch on a fast machine would otherwise make every save rewrite old tasks)."""
         now = self.clock()
         if now.tzinfo is None:
             raise ValueError("clock must return timezone-aware datetimes")
-        return now.astimezone(timezone.utc)
+        with self._cache_lock:
+            now = max(now.astimezone(timezone.utc), self._last_at + timedelta(microseconds=1))
+            self._last_at = now
+        return now
 
 
 def new_workflow(instance: Instance, specs, script_engine, at: datetime) -> tuple[snapshot.LiveWorkflow, dict]:

@@ -230,7 +230,16 @@ class Campaigns:
             candidate.outcome = candidate.stage = "已撤销"
         else:
             ready = [t.task_spec.bpmn_name or t.task_spec.name for t in wf.get_tasks(state=TaskState.READY, manual=True)]
-            candidate.stage = "、".join(dict.fromkeys(ready)) or "等待中（公示期或定时）"
+            candidate.stage = "、".join(dict.fromkeys(ready)) or _waiting_stage(wf)
+
+
+def _waiting_stage(wf: BpmnWorkflow) -> str:
+    """With no open task the candidate waits on a timer; a publicity shows its computed last day."""
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        last_day = task.data.get("publicity_last_day")
+        if last_day and task.task_spec.bpmn_id == "Period_elapses":
+            return f"{task.data.get('publicity_level', '')}公示中（至 {last_day}）"
+    return "等待中（定时）"
 
 
 def _reached_end(wf: BpmnWorkflow):

@@ -5,7 +5,6 @@ with test_002.py (one data-driven driver per variant: VARIANT dicts below)."""
 from __future__ import annotations
 
 import copy
-import json
 from datetime import datetime, timezone
 
 import pytest
@@ -14,11 +13,10 @@ from sqlalchemy import func, select
 from engine import audit
 from engine.campaign_models import Candidate
 from engine.campaigns import QuotaExceeded, RatioCapBreached
-from engine.config import REPO_ROOT
 from engine.models import Event, HumanTask, Instance, Timer
 from engine.timers import sweep
 from pingxuan.actors import Actors, Policy
-from tests.conftest import deploy_folder
+from tests.scenarios.helpers import demo, setup, candidate, events, ready_tasks, waiting_timers
 
 BEIJING_10AM = 2  # 10:00 Beijing == 02:00 UTC
 
@@ -39,14 +37,8 @@ V000 = {
 
 # --- shared helpers -----------------------------------------------------------------------------
 
-def demo(name: str) -> dict:
-    return json.loads((REPO_ROOT / "demo" / "forms" / name).read_text(encoding="utf-8"))
 
 
-def setup(services, clock, v: dict) -> str:
-    clock.set(v["start"])
-    deploy_folder(services, REPO_ROOT / "processes" / v["variant"])
-    return services.campaigns.create(v["variant"], "专班办公室")
 
 
 def nominate(services, campaign_id, unit, award_type, spec):
@@ -55,23 +47,10 @@ def nominate(services, campaign_id, unit, award_type, spec):
                                        tags=spec.get("tags", ()), actor="推荐单位经办人")
 
 
-def candidate(services, candidate_id) -> Candidate:
-    with services.db.transaction(write=False) as session:
-        return session.get(Candidate, candidate_id)
 
 
-def events(services, instance_id, type_=None) -> list[Event]:
-    with services.db.transaction(write=False) as session:
-        query = select(Event).where(Event.instance_id == instance_id).order_by(Event.seq)
-        if type_:
-            query = query.where(Event.type == type_)
-        return list(session.scalars(query))
 
 
-def ready_tasks(services, instance_id) -> list[HumanTask]:
-    with services.db.transaction(write=False) as session:
-        return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                                             HumanTask.state == "ready")))
 
 
 def stored_counts(services) -> tuple:
@@ -79,9 +58,6 @@ def stored_counts(services) -> tuple:
         return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Instance, Candidate, Event, HumanTask, Timer))
 
 
-def waiting_timers(services, instance_id) -> list[Timer]:
-    with services.db.transaction(write=False) as session:
-        return list(session.scalars(select(Timer).where(Timer.instance_id == instance_id, Timer.status == "waiting")))
 
 
 def run_until_publicity(services, actors, instance_id, max_rounds=50) -> None:

@@ -5,22 +5,18 @@ to the province: unit (单位公示) → 县级初审 (公安 + opinions by type
 The helpers here are reused by test_004.py; each variant is one data dict (V003 below)."""
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
-from engine.campaign_models import Candidate
 from engine.campaigns import QuotaExceeded
-from engine.config import REPO_ROOT, TIMEZONE
-from engine.models import Event, HumanTask, Timer
+from engine.config import TIMEZONE
 from engine.timers import sweep
 from engine.workdays import deadline_end
 from pingxuan.actors import Actors, Policy
-from tests.conftest import deploy_folder
+from tests.scenarios.helpers import demo, setup, candidate, candidate_count, events, ready_tasks, waiting_timers
 
 
 def beijing(y, m, d, hour=10) -> datetime:
@@ -50,14 +46,8 @@ V003 = {
 
 # --- helpers (shared with test_004.py) ------------------------------------------------------------
 
-def demo(name: str) -> dict:
-    return json.loads((REPO_ROOT / "demo" / "forms" / name).read_text(encoding="utf-8"))
 
 
-def setup(services, clock, v: dict, start: datetime | None = None) -> str:
-    clock.set(start or v["start"])
-    deploy_folder(services, REPO_ROOT / "processes" / v["variant"])
-    return services.campaigns.create(v["variant"], "专班办公室")
 
 
 def nominate(services, campaign_id, spec):
@@ -66,33 +56,14 @@ def nominate(services, campaign_id, spec):
                                        name=name, tags=tags, actor="推荐单位经办人")
 
 
-def candidate(services, candidate_id) -> Candidate:
-    with services.db.transaction(write=False) as session:
-        return session.get(Candidate, candidate_id)
 
 
-def candidate_count(services, campaign_id) -> int:
-    with services.db.transaction(write=False) as session:
-        return session.scalar(select(func.count()).select_from(Candidate).where(Candidate.campaign_id == campaign_id))
 
 
-def events(services, instance_id, type_=None) -> list[Event]:
-    with services.db.transaction(write=False) as session:
-        query = select(Event).where(Event.instance_id == instance_id).order_by(Event.seq)
-        if type_:
-            query = query.where(Event.type == type_)
-        return list(session.scalars(query))
 
 
-def ready_tasks(services, instance_id) -> list[HumanTask]:
-    with services.db.transaction(write=False) as session:
-        return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                                             HumanTask.state == "ready")))
 
 
-def waiting_timers(services, instance_id) -> list[Timer]:
-    with services.db.transaction(write=False) as session:
-        return list(session.scalars(select(Timer).where(Timer.instance_id == instance_id, Timer.status == "waiting")))
 
 
 def drive_until(services, clock, actors, campaign_id, instance_id, stop, max_rounds=80) -> None:

@@ -1,0 +1,51 @@
+"""Read helpers shared by the per-variant scenario tests."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from engine.campaign_models import Candidate
+from engine.config import REPO_ROOT
+from engine.models import Event, HumanTask, Timer
+from tests.conftest import deploy_folder
+
+
+def demo(name: str) -> dict:
+    return json.loads((REPO_ROOT / "demo" / "forms" / name).read_text(encoding="utf-8"))
+
+
+def setup(services, clock, v: dict, start=None) -> str:
+    """Deploy the variant and create its campaign with the clock at `start` (or the variant's)."""
+    clock.set(start or v["start"])
+    deploy_folder(services, REPO_ROOT / "processes" / v["variant"])
+    return services.campaigns.create(v["variant"], "专班办公室")
+
+
+def candidate(services, candidate_id) -> Candidate:
+    with services.db.transaction(write=False) as session:
+        return session.get(Candidate, candidate_id)
+
+
+def candidate_count(services, campaign_id) -> int:
+    with services.db.transaction(write=False) as session:
+        return session.scalar(select(func.count()).select_from(Candidate).where(Candidate.campaign_id == campaign_id))
+
+
+def events(services, instance_id, type_=None) -> list[Event]:
+    with services.db.transaction(write=False) as session:
+        query = select(Event).where(Event.instance_id == instance_id).order_by(Event.seq)
+        if type_:
+            query = query.where(Event.type == type_)
+        return list(session.scalars(query))
+
+
+def ready_tasks(services, instance_id) -> list[HumanTask]:
+    with services.db.transaction(write=False) as session:
+        return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                             HumanTask.state == "ready")))
+
+
+def waiting_timers(services, instance_id) -> list[Timer]:
+    with services.db.transaction(write=False) as session:
+        return list(session.scalars(select(Timer).where(Timer.instance_id == instance_id, Timer.status == "waiting")))

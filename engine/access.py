@@ -64,8 +64,9 @@ def may_read_task(principal: Principal, role, unit, assignee, completed_by) -> b
         completed_by is not None and completed_by == principal.name)
 
 
-def held_clause(principal: Principal, task_table, assignee_col) -> ColumnElement:
-    """SQL form of `holds` (auditors and administrators: every task) for inbox queries."""
+def held_clause(principal: Principal, task_table, assignee_col=None) -> ColumnElement:
+    """SQL form of `holds` (auditors and administrators: every task) for inbox queries. Without
+    `assignee_col`, reassignments are left out (the caller accounts for them)."""
     if principal.reads_all:
         return true()
     if principal.role not in TASK_ROLES:
@@ -78,6 +79,8 @@ def held_clause(principal: Principal, task_table, assignee_col) -> ColumnElement
         unit_ok = task_table.unit.is_(None)
     else:
         unit_ok = or_(task_table.unit.is_(None), task_table.unit == principal.unit)
+    if assignee_col is None:
+        return and_(task_table.role == principal.role, unit_ok)
     return and_(task_table.role == principal.role, unit_ok,
                 or_(assignee_col.is_(None), assignee_col == principal.name))
 

@@ -4,14 +4,14 @@ Sorting by due date puts undated tasks last in either direction. Neither databas
 and still walk the (state, role, unit, due_at) index in order (SQLite sorts NULLs first, and a
 NULLS LAST clause there forces a sort), so a page is read from two ordered ranges instead: dated
 tasks by due date, then undated ones by creation time. Each range is an index scan that stops at
-the page's end, which keeps a page cheap however many tasks are open."""
+the page's end. The total is counted on the index alone; see `_count`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Index, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Index, exists, func, select, text
+from sqlalchemy.orm import Session, aliased
 
 from .access import Principal, held_clause
 from .models import HumanTask, Instance
@@ -21,8 +21,10 @@ STATES = ("ready", "completed", "cancelled")
 SORTS = ("due_at", "-due_at", "created_at", "-created_at")
 MAX_PER_PAGE = 100
 
-# Auditors and administrators list every open task by due date; no role/unit prefix to use there.
+# Auditors and administrators list every open task by due date or creation time; no role/unit
+# prefix to use there.
 Index("ix_human_tasks_state_due", HumanTask.state, HumanTask.due_at)
+Index("ix_human_tasks_state_created", HumanTask.state, HumanTask.created_at)
 
 
 @dataclass
@@ -76,7 +78,8 @@ _COLUMNS = (HumanTask.task_id, HumanTask.instance_id, HumanTask.spec_name, Human
 
 
 def _where(principal: Principal, f: InboxFilter, now: datetime) -> list:
-    clauses = [held_clause(principal, HumanTask, TaskAssignment.assignee)]
+    """Conditions on human_tasks alone; reassignments are handled by the callers."""
+    clauses = [held_clause(principal, HumanTask)]
     if f.state is not None:
         clauses.append(HumanTask.state == f.state)
     for column, value in ((HumanTask.lane, f.lane), (HumanTask.unit, f.unit), (HumanTask.role, f.role),
@@ -92,38 +95,53 @@ def _where(principal: Principal, f: InboxFilter, now: datetime) -> list:
     return clauses
 
 
-def _base(principal: Principal, what, clauses):
-    query = select(*what) if isinstance(what, tuple) else select(what)
-    query = query.select_from(HumanTask).outerjoin(TaskAssignment, TaskAssignment.task_id == HumanTask.task_id)
-    return query.where(*clauses)
+def _page_query(principal: Principal, clauses):
+    query = (select(*_COLUMNS).select_from(HumanTask)
+             .outerjoin(TaskAssignment, TaskAssignment.task_id == HumanTask.task_id).where(*clauses))
+    if not principal.reads_all:
+        # NOT EXISTS rather than a filter on the joined assignee, so that the planner can walk the
+        # index in due-date order and stop at the page's end.
+        other = aliased(TaskAssignment)
+        query = query.where(~exists().where(other.task_id == HumanTask.task_id, other.assignee != principal.name))
+    return query
 
 
 def _count(session: Session, principal: Principal, clauses) -> int:
-    return session.scalar(_base(principal, func.count(), clauses)) or 0
+    """Counted on the task index alone (no per-row join), less the matching tasks reassigned to
+    someone else, which are few and found from the assignment side."""
+    n = session.scalar(select(func.count()).select_from(HumanTask).where(*clauses)) or 0
+    if not principal.reads_all and n:
+        # A correlated EXISTS probed by key for each (open, reassigned) task: as a join, SQLite
+        # walks every matching task, and PostgreSQL turns EXISTS into a hash semi-join that reads
+        # them all from the heap. OFFSET 0 keeps PostgreSQL from flattening the subquery.
+        matching = select(HumanTask.task_id).where(HumanTask.task_id == TaskAssignment.task_id, *clauses).offset(0)
+        n -= session.scalar(select(func.count()).select_from(TaskAssignment)
+                            .where(TaskAssignment.assignee != principal.name, matching.exists())) or 0
+    return n
 
 
 def inbox(session: Session, principal: Principal, f: InboxFilter, now: datetime) -> InboxPage:
     per_page = max(1, min(f.per_page, MAX_PER_PAGE))
     page = max(1, f.page)
     offset, clauses = (page - 1) * per_page, _where(principal, f, now)
+    if session.get_bind().dialect.name == "postgresql":
+        # psycopg prepares a statement after five runs, and PostgreSQL may then switch to a generic
+        # plan that ignores the actual role, unit and offset (measured: 40 ms instead of 6 ms).
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    total = _count(session, principal, clauses)
     if f.sort in ("due_at", "-due_at"):
-        dated = [*clauses, HumanTask.due_at.is_not(None)]
-        undated = [*clauses, HumanTask.due_at.is_(None)]
-        n_dated = _count(session, principal, dated)
-        total = n_dated + _count(session, principal, undated)
-        rows = []
-        if offset < n_dated:
-            order = HumanTask.due_at.asc() if f.sort == "due_at" else HumanTask.due_at.desc()
-            rows += session.execute(_base(principal, _COLUMNS, dated).order_by(order, HumanTask.task_id)
-                                    .offset(offset).limit(per_page)).all()
+        order = HumanTask.due_at.asc() if f.sort == "due_at" else HumanTask.due_at.desc()
+        rows = session.execute(_page_query(principal, [*clauses, HumanTask.due_at.is_not(None)])
+                               .order_by(order, HumanTask.task_id).offset(offset).limit(per_page)).all()
         if len(rows) < per_page and offset + len(rows) < total:
-            rows += session.execute(_base(principal, _COLUMNS, undated)
+            # The page reaches past the dated tasks: continue with the undated ones.
+            n_dated = _count(session, principal, [*clauses, HumanTask.due_at.is_not(None)])
+            rows += session.execute(_page_query(principal, [*clauses, HumanTask.due_at.is_(None)])
                                     .order_by(HumanTask.created_at, HumanTask.task_id)
                                     .offset(max(0, offset - n_dated)).limit(per_page - len(rows))).all()
     else:
         order = HumanTask.created_at.asc() if f.sort == "created_at" else HumanTask.created_at.desc()
-        total = _count(session, principal, clauses)
-        rows = session.execute(_base(principal, _COLUMNS, clauses).order_by(order, HumanTask.task_id)
+        rows = session.execute(_page_query(principal, clauses).order_by(order, HumanTask.task_id)
                                .offset(offset).limit(per_page)).all()
     items = [_item(row, now) for row in rows]
     _add_instance_facts(session, items)

@@ -16,6 +16,7 @@ from .forms import FormRegistry
 from .hostfunctions import host_functions
 from .runtime import Runtime, utcnow
 from .scripting import RestrictedScriptEngine
+from .task_tables import forget_closed_assignments
 from .workdays import WorkdayCalendar
 
 
@@ -73,6 +74,7 @@ def build(settings: Settings | None = None, db: Database | None = None,
     engine = RestrictedScriptEngine(host_functions(calendar), time_limit=settings.script_time_limit)
     runtime = Runtime(db, engine, lanes=load_lanes(settings), forms=FormRegistry(settings.forms_dir), clock=clock)
     runtime.before_command.append(calendar.refresh)
+    runtime.observers.append(forget_closed_assignments)
     return Services(settings, db, runtime, calendar, Campaigns(runtime, settings.processes_dir))
 
 

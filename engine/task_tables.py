@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Base
+from .models import Base, HumanTask
 from .timeutil import UTCDateTime
 
 
@@ -43,3 +43,11 @@ class TaskDraft(Base):
     data: Mapped[dict] = mapped_column(JSON)
     saved_by: Mapped[str] = mapped_column(String(100))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def forget_closed_assignments(session: Session, instance, _workflow) -> None:
+    """Runtime observer: a reassignment only matters while its task is open (the event log keeps
+    the record), so rows of tasks no longer ready go. The table then holds only open reassigned
+    tasks, which keeps the inbox's per-user exclusion cheap however long a campaign runs."""
+    closed = select(HumanTask.task_id).where(HumanTask.instance_id == instance.id, HumanTask.state != "ready")
+    session.execute(delete(TaskAssignment).where(TaskAssignment.task_id.in_(closed)))

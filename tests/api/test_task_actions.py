@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from engine import audit
+from engine.task_tables import TaskAssignment
 from tests.api.conftest import NOMINATION, OPINION_OK, START
 
 
@@ -101,7 +102,12 @@ def test_transfer_to_a_colleague(api, sample):
     assert "转办" in r.json["detail"]
     # The old version is stale now: whoever had the form open must reload.
     api.submit(task_id, "unit2", NOMINATION, inst["version"], expect=409)
+    with sample.db.transaction(write=False) as s:
+        assert s.get(TaskAssignment, task_id).assignee == "unit2"
     api.submit(task_id, "unit2", NOMINATION, moved["version"])
+    with sample.db.transaction(write=False) as s:
+        assert s.get(TaskAssignment, task_id) is None  # only open tasks keep their reassignment row
+    assert api.get("/api/tasks?state=completed", "unit").json["total"] == 1  # the unit's done list
     assert events(api, inst["id"]) == ["instance_started", "task_reassigned", "task_completed"]
     assert audit.replay(sample, inst["id"]).ok
 

@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 setup: install
 	$(BIN)/pingxuan db upgrade
 	$(BIN)/pingxuan deploy processes
+	$(BIN)/pingxuan user demo
 
 run: setup
 	$(BIN)/pingxuan demo

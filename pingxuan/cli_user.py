@@ -14,7 +14,7 @@ from engine.errors import PingxuanError
 DEMO_PASSWORD = "pingxuan-demo"
 DEMO_USERS = [
     ("designer", "designer", None, "流程设计员"),
-    ("unit", "staff", "示例机械厂", "示例机械厂经办人"),
+    ("unit", "staff", "两江新区", "两江新区经办人（推荐单位）"),
     ("jijian", "staff", "纪检监察", "纪检监察部门经办人"),
     ("gongan", "staff", "公安", "公安部门经办人"),
     ("office", "office", None, "专班办公室"),

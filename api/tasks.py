@@ -40,7 +40,7 @@ def detail(task_id):
             "role": t.role, "unit": t.unit, "form": t.form, "state": t.state, "due_at": t.due_at,
             "overdue": t.state == "ready" and t.due_at is not None and t.due_at < now(),
             "created_at": t.created_at, "completed_at": t.completed_at, "completed_by": t.completed_by,
-            "assignee": d.assignee, "business_key": d.business_key, "process_id": None, "version": d.version,
+            "assignee": d.assignee, "business_key": d.business_key, "process_id": d.process_id, "version": d.version,
             "instance_status": d.instance_status, "reminders": d.reminders, "actions": d.actions}
 
 

@@ -23,6 +23,7 @@ class TaskDetail:
     version: int
     instance_status: str
     business_key: str | None
+    process_id: str
     reminders: list[TaskReminder] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
 
@@ -64,7 +65,8 @@ def task_detail(services, principal: Principal, task_id: str) -> TaskDetail:
             actions.append("remind")
     elif row.state == "completed" and row.completed_by == principal.name and instance.status == "running":
         actions.append("withdraw")  # offered; the command still checks the next step has not started
-    return TaskDetail(row, assignee, instance.version, instance.status, instance.business_key, reminders, actions)
+    return TaskDetail(row, assignee, instance.version, instance.status, instance.business_key, instance.process_id,
+                      reminders, actions)
 
 
 def task_form(services, principal: Principal, task_id: str) -> TaskForm:

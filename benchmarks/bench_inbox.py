@@ -91,7 +91,7 @@ CASES = [  # label, principal, filter
     ("经办人员（征求意见部门）第 50 页", Principal(2, "d", "staff", DEPARTMENTS[3]), InboxFilter(page=50)),
     ("专班办公室（约 15,000 条）第 1 页", Principal(3, "o", "office"), InboxFilter()),
     ("专班办公室 已逾期 第 1 页", Principal(3, "o", "office"), InboxFilter(overdue=True)),
-    ("专班办公室 第 500 页（越过有截止时间的部分）", Principal(3, "o", "office"), InboxFilter(page=600)),
+    ("专班办公室 第 600 页（越过有截止时间的部分）", Principal(3, "o", "office"), InboxFilter(page=600)),
     ("审计人员（全部 100,000 条）第 1 页", Principal(4, "a", "auditor"), InboxFilter()),
     ("审计人员 按创建时间倒序 第 1 页", Principal(4, "a", "auditor"), InboxFilter(sort="-created_at")),
 ]

@@ -55,7 +55,7 @@ def token_for(app, sample, clock, method: str, path: str) -> str | None:
 
 
 def problem_json_on_error(ctx, response, case):
-    if response.status_code >= 400 and response.status_code != 405:
+    if response.status_code >= 400:
         headers = {k.lower(): v for k, v in response.headers.items()}
         content_type = headers.get("content-type", [""])
         content_type = content_type[0] if isinstance(content_type, list) else content_type

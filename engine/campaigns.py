@@ -137,22 +137,39 @@ class Campaigns:
         """Complete a review list (初审/复审 …) in one transaction. If the tasks check ratio caps, the
         set approved by this list must respect them unless an override reason is recorded."""
         tasks = self._open_tasks(campaign_id, task_ids)
-        approved = {d["candidate_id"] for d in form.get("decisions", []) if d.get("decision") == "通过"}
-        data = dict(form)
+        decisions = {d.get("candidate_id"): d for d in form.get("decisions", [])}
+        missing = [t["instance_id"] for t in tasks if t["instance_id"] not in decisions]
+        if missing:
+            raise ValidationFailed("审核结论不完整：列表中的每个推荐对象都须有结论",
+                                   {"decisions": f"缺少 {len(missing)} 个推荐对象的结论"})
+        approved = {cid for cid, d in decisions.items() if d.get("decision") == "通过"}
+        extra = {}
         if any(t["checks_caps"] for t in tasks):
-            statuses = self.cap_statuses(campaign_id, approved)
+            statuses = self.cap_statuses(campaign_id, approved & {t["instance_id"] for t in tasks})
             breaches = [s for s in statuses if not s.ok]
             if breaches and not (override_reason or "").strip():
                 raise RatioCapBreached(statuses)
             if breaches:
-                data["ratio_override"] = {"reason": override_reason.strip(),
-                                          "breaches": [s.describe() for s in breaches]}
-        return self.runtime.complete_many([(t["instance_id"], t["task_id"], data, None) for t in tasks], actor)
+                extra["ratio_override"] = {"reason": override_reason.strip(),
+                                           "breaches": [s.describe() for s in breaches]}
+        # Each candidate's record keeps the list's header and its own conclusion: copying the
+        # whole list into every candidate would make each history grow with the list's length.
+        return self.runtime.complete_many(
+            [(t["instance_id"], t["task_id"], {**form, **extra, "decisions": [decisions[t["instance_id"]]],
+                                               "list_size": len(tasks)}, None) for t in tasks], actor)
 
     def post_publicity(self, campaign_id: str, task_ids: list[str], form: dict, actor: str) -> list[InstanceView]:
-        """Posting a publicity list is one act for all its candidates (one transaction)."""
+        """Posting a publicity list is one act for all its candidates (one transaction); each
+        candidate's record keeps the posting and its own entry of the list."""
         tasks = self._open_tasks(campaign_id, task_ids)
-        return self.runtime.complete_many([(t["instance_id"], t["task_id"], form, None) for t in tasks], actor)
+        entries = {c.get("candidate_id"): c for c in form.get("candidates", [])}
+
+        def own(instance_id: str) -> dict:
+            mine = [entries[instance_id]] if instance_id in entries else form.get("candidates", [])[:1]
+            return {**form, "candidates": mine, "list_size": len(tasks)}
+
+        return self.runtime.complete_many([(t["instance_id"], t["task_id"], own(t["instance_id"]), None)
+                                           for t in tasks], actor)
 
     def lodge_objection(self, candidate_id: str, objection: dict, actor: str) -> InstanceView:
         self.runtime.forms.validate("common/objection.json", objection)

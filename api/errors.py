@@ -3,6 +3,7 @@ engine domain errors keep their status and message, schema validation becomes fi
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from flask import Flask, current_app, json, request
 from werkzeug.exceptions import HTTPException
@@ -103,6 +104,9 @@ def handle_domain(exc: PingxuanError):
     if isinstance(exc, LintFailed):
         extra["lint"] = [{"file": m.file, "element_id": m.element_id, "element_name": m.element_name,
                           "message": m.message} for m in exc.messages]
+    statuses = getattr(exc, "statuses", None)  # engine.campaigns.RatioCapBreached: every cap, for the list screen
+    if statuses:
+        extra["caps"] = [{**asdict(s), "description": s.describe()} for s in statuses]
     errors = exc.field_errors if isinstance(exc, ValidationFailed) else None
     return problem(exc.http_status, exc.message, exc.code, errors, **extra)
 

@@ -39,6 +39,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit:read": frozenset({"auditor", "admin"}),
     "uploads:write": frozenset({"staff", "office"}),
     "uploads:read": frozenset({"staff", "office", "leading", "auditor", "admin"}),
+    "campaigns:list": ALL,
+    "campaigns:read": frozenset({"staff", "office", "leading", "auditor", "admin"}),
+    "campaigns:write": frozenset({"office", "admin"}),
+    "campaigns:nominate": frozenset({"staff", "admin"}),
+    "campaigns:review": frozenset({"staff", "office", "leading"}),
+    "campaigns:publicity": frozenset({"staff", "office", "leading"}),
+    "objections:write": frozenset({"staff", "office", "admin"}),
 }
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": [], "csrfHeader": []}]
 SECURITY_SCHEMES = {

@@ -107,6 +107,20 @@ class LintMessageSchema(BaseSchema):
     message = Str(required=True)
 
 
+class CapStatusSchema(BaseSchema):
+    """One ratio cap (比例限制) evaluated over a set of candidates."""
+
+    id = Str(required=True)
+    label = Str(required=True)
+    count = Int(required=True, metadata={"description": "范围内带该标签的人数"})
+    base = Int(required=True, metadata={"description": "范围内总数"})
+    ratio = Float(required=True)
+    limit = Float(required=True)
+    kind = Str(required=True, metadata={"enum": ["max", "min"]})
+    ok = Bool(required=True)
+    description = Str(required=True)
+
+
 class ProblemSchema(BaseSchema):
     """RFC 7807 problem details (application/problem+json)."""
 
@@ -118,6 +132,7 @@ class ProblemSchema(BaseSchema):
     code = Str(metadata={"description": "供程序判断的错误代码"})
     errors = Dict(keys=Str(), values=Str(), metadata={"description": "字段级错误：字段路径 → 说明"})
     lint = List(Nested(LintMessageSchema), metadata={"description": "部署检查发现的问题"})
+    caps = List(Nested(CapStatusSchema), metadata={"description": "超出比例限制时：各项比例的当前值"})
 
 
 class PageArgsSchema(BaseSchema):

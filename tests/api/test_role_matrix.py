@@ -60,6 +60,16 @@ EXPECTED = {
     ("POST", "/api/calendar/years"): {"admin"},
     ("POST", "/api/uploads/photos"): {"staff", "office"},
     ("GET", "/api/uploads/<upload_id>"): READERS,
+    ("GET", "/api/campaigns"): ALL,
+    ("POST", "/api/campaigns"): {"office", "admin"},
+    ("GET", "/api/campaigns/<campaign_id>"): READERS,
+    ("GET", "/api/campaigns/<campaign_id>/dashboard"): READERS,
+    ("GET", "/api/campaigns/<campaign_id>/candidates"): READERS,
+    ("POST", "/api/campaigns/<campaign_id>/candidates"): {"staff", "admin"},
+    ("POST", "/api/campaigns/<campaign_id>/reviews/preview"): ACTORS,
+    ("POST", "/api/campaigns/<campaign_id>/reviews"): ACTORS,
+    ("POST", "/api/campaigns/<campaign_id>/publicity"): ACTORS,
+    ("POST", "/api/candidates/<candidate_id>/objections"): {"staff", "office", "admin"},
 }
 
 
@@ -76,7 +86,8 @@ def test_matrix_covers_every_endpoint(app):
 def fixtures(api, people):
     inst = api.start()
     return {"instance_id": inst["id"], "task_id": inst["ready_tasks"][0]["task_id"], "deployment_id": "1",
-            "token_id": "999999", "upload_id": "00000000-0000-0000-0000-000000000000"}
+            "token_id": "999999", "upload_id": "00000000-0000-0000-0000-000000000000",
+            "campaign_id": "00000000-0000-0000-0000-000000000001", "candidate_id": inst["id"]}
 
 
 def concrete(rule: str, ids: dict) -> str:

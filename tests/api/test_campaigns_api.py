@@ -1,0 +1,225 @@
+"""/api/campaigns and /api/candidates over variant 001 (制造强市): create a campaign, nominate within
+quotas, the dashboard, a review list against ratio caps (preview, refusal, override), a publicity
+posting and objections. Steps that are not under test are driven by the simulated staff."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine import users
+from engine.campaign_models import Candidate
+from engine.config import REPO_ROOT
+from engine.models import HumanTask
+from engine.timers import sweep
+from pingxuan.actors import Actors
+from tests.api.conftest import Person
+from tests.conftest import deploy_folder
+
+DEMO = REPO_ROOT / "demo" / "forms"
+# Moved notice dates so the run fits the fixtures' clock (late September 2025) and tokens.
+DEADLINES = {"submit_by": "2025-11-28"}
+
+
+def demo(name: str) -> dict:
+    return json.loads((DEMO / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def v001(services):
+    deploy_folder(services, REPO_ROOT / "processes" / "001")
+    return services
+
+
+@pytest.fixture
+def capi(v001, api, people, clock):
+    """The API helper, with staff of two 001 units besides the shared people."""
+    with v001.db.transaction() as session:
+        for name, unit in (("yuzhong", "渝中区"), ("chengkou", "城口县")):
+            p = users.create_user(session, name, "staff", clock(), unit=unit)
+            raw, _ = users.issue_token(session, p.id, clock(), ttl=timedelta(days=365))
+            people[name] = Person(name, "staff", unit, raw)
+    return api
+
+
+def create(capi, who="office", **body) -> str:
+    body = {"variant": "001", "deadlines": DEADLINES, **body}
+    return capi.post("/api/campaigns", who, 201, json=body).json["id"]
+
+
+def nominate(capi, cid, name, who="yuzhong", award_type="individual", tags=(), expect=201, **extra):
+    body = {"award_type": award_type, "candidate_type": "国有企业", "name": name, "tags": list(tags), **extra}
+    return capi.post(f"/api/campaigns/{cid}/candidates", who, expect, json=body)
+
+
+def open_tasks(services, cid, title=None) -> list[HumanTask]:
+    with services.db.transaction(write=False) as s:
+        query = (select(HumanTask).join(Candidate, Candidate.id == HumanTask.instance_id)
+                 .where(Candidate.campaign_id == cid, HumanTask.state == "ready").order_by(HumanTask.created_at))
+        if title:
+            query = query.where(HumanTask.title == title)
+        return list(s.scalars(query))
+
+
+def drive_until(services, clock, cid, title, max_rounds=100) -> list[HumanTask]:
+    """Let the simulated staff act (and the clock move to each timer) until `title` tasks are open."""
+    actors = Actors(services)
+    for _ in range(max_rounds):
+        found = open_tasks(services, cid, title)
+        if found:
+            return found
+        if actors.act(cid):
+            continue
+        due = actors._next_due(cid)
+        assert due is not None, f"no open task and no timer before {title}"
+        clock.set(due + timedelta(seconds=1))
+        sweep(services.runtime)
+    raise AssertionError(f"{title} never opened")
+
+
+def ref(candidate_row: dict) -> dict:
+    kind = {"collective": "先进集体", "individual": "先进个人"}[candidate_row["award_type"]]
+    return {"candidate_id": candidate_row["id"], "name": candidate_row["name"], "kind": kind,
+            "unit": candidate_row["unit"]}
+
+
+def test_create_list_show(capi):
+    cid = create(capi, name="2025 年度测试评选")
+    rows = capi.get("/api/campaigns", "designer").json
+    assert [(r["id"], r["variant"], r["name"]) for r in rows] == [(cid, "001", "2025 年度测试评选")]
+    show = capi.get(f"/api/campaigns/{cid}", "auditor").json
+    assert show["award_types"] == {"collective": "先进集体", "individual": "先进个人"}
+    assert "国有企业" in show["candidate_types"] and "处级干部" in show["tags"]
+    assert show["deadlines"] == DEADLINES
+    assert show["publicity"] == {"days": 5, "convention": "posting-day"}
+    assert {c["id"] for c in show["ratio_caps"]} >= {"division_cadres", "enterprise_heads"}
+    assert show["notice"] == "渝人社〔2026〕232号" and show["created_by"] == "office"
+    bad = capi.post("/api/campaigns", "admin", 422, json={"variant": "999"}).json
+    assert bad["code"] == "validation_failed" and "999" in bad["detail"] and "campaign.json" in bad["detail"]
+    assert capi.get("/api/campaigns/00000000-0000-0000-0000-000000000000", "office", 404).json["code"] == "not_found"
+
+
+def test_nominate_as_staff_quota_and_dashboard(capi, v001):
+    cid = create(capi)
+    view = nominate(capi, cid, "城口个人0", who="chengkou", tags=["处级干部"]).json
+    assert view["status"] == "running" and view["ready_tasks"][0]["unit"] == "城口县"
+    for i in (1, 2):
+        nominate(capi, cid, f"城口个人{i}", who="chengkou")
+    # The unit is the user's own: staff cannot nominate for another unit.
+    assert nominate(capi, cid, "冒名", who="chengkou", expect=403, unit="渝中区").json["code"] == "forbidden"
+    refused = nominate(capi, cid, "城口个人3", who="chengkou", expect=422).json
+    assert refused["code"] == "quota_exceeded"
+    assert "城口县" in refused["detail"] and "先进个人名额为 3 个，已使用 3 个" in refused["detail"]
+    assert "unit" in refused["errors"]
+    nominate(capi, cid, "城口集体", who="chengkou", award_type="collective")  # the other award type is open
+    nominate(capi, cid, "渝中个人", who="yuzhong")
+    # An administrator names the unit; without one the nomination is refused.
+    nominate(capi, cid, "管理员代报", who="admin", unit="万州区")
+    assert nominate(capi, cid, "无单位", who="admin", expect=422).json["errors"] == {"unit": "必填"}
+    assert nominate(capi, cid, "类别不对", who="yuzhong", expect=422, award_type="station").json["errors"]["award_type"]
+
+    page = capi.get(f"/api/campaigns/{cid}/candidates?per_page=2", "office").json
+    assert page["total"] == 6 and len(page["items"]) == 2
+    mine = capi.get(f"/api/campaigns/{cid}/candidates", "chengkou").json
+    assert mine["total"] == 4 and {c["unit"] for c in mine["items"]} == {"城口县"}
+    assert capi.get(f"/api/campaigns/{cid}/candidates", "unit").json["total"] == 0  # staff of a unit not in it
+    first = mine["items"][0]
+    assert first["name"] == "城口个人0" and first["stage"] == "填写先进个人推荐审批表" and first["outcome"] is None
+
+    d = capi.get(f"/api/campaigns/{cid}/dashboard", "auditor").json
+    assert d["stages"] == {"填写先进个人推荐审批表": 5, "填写先进集体推荐审批表": 1}
+    assert d["outcomes"] == {"进行中": 6}
+    quota = {(q["unit"], q["award_type"]): (q["used"], q["limit"]) for q in d["quotas"]}
+    assert quota[("城口县", "individual")] == (3, 3) and quota[("城口县", "collective")] == (1, 1 * 3)
+    assert quota[("渝中区", "individual")] == (1, 8) and quota[("万州区", "individual")] == (1, 8)
+    cadres = next(c for c in d["caps"] if c["id"] == "division_cadres")
+    assert (cadres["count"], cadres["base"], cadres["ok"]) == (1, 5, True) and cadres["ratio"] == pytest.approx(0.2)
+    assert "1/5" in cadres["description"]
+
+
+def test_review_list_breaching_a_cap_needs_an_override(capi, v001, clock):
+    cid = create(capi)
+    for i in range(2):
+        nominate(capi, cid, f"处级干部{i}", tags=["处级干部"])
+    nominate(capi, cid, "一线职工")
+    tasks = drive_until(v001, clock, cid, "初审")
+    assert len(tasks) == 3 and all(t.role == "office" for t in tasks)
+    task_ids = [t.task_id for t in tasks]
+    rows = {c["id"]: c for c in capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"]}
+    decisions = [{"candidate_id": t.instance_id, "candidate_name": rows[t.instance_id]["name"], "decision": "通过"}
+                 for t in tasks]
+
+    preview = capi.post(f"/api/campaigns/{cid}/reviews/preview", "office",
+                        json={"task_ids": task_ids, "decisions": decisions}).json
+    assert preview["checks_caps"] and preview["approved"] == 3 and not preview["ok"]
+    cadres = next(c for c in preview["caps"] if c["id"] == "division_cadres")
+    assert (cadres["count"], cadres["base"], cadres["ok"]) == (2, 3, False)
+    # Rejecting one cadre brings the list within the cap.
+    fixed = [dict(d, decision="不通过", reason="名额调整") if rows[d["candidate_id"]]["name"] == "处级干部0" else d
+             for d in decisions]
+    assert capi.post(f"/api/campaigns/{cid}/reviews/preview", "office",
+                     json={"task_ids": task_ids, "decisions": fixed}).json["ok"] is False  # 1/2 is still > 20%
+    # Only holders of every listed task may preview or submit the list.
+    assert capi.post(f"/api/campaigns/{cid}/reviews/preview", "yuzhong", 403,
+                     json={"task_ids": task_ids, "decisions": decisions}).json["code"] == "forbidden"
+
+    form = demo("common/review_decision.json")
+    form.update(stage="初审", date="2025-12-01", decisions=decisions)
+    body = {"task_ids": task_ids, "form": form}
+    assert capi.post(f"/api/campaigns/{cid}/reviews", "leader", 403, json=body).json["code"] == "forbidden"
+    refused = capi.post(f"/api/campaigns/{cid}/reviews", "office", 422, json=body).json
+    assert refused["code"] == "ratio_cap_breached" and "超限理由" in refused["detail"]
+    breached = next(c for c in refused["caps"] if c["id"] == "division_cadres")
+    assert breached["ok"] is False and "2/3" in breached["description"]
+    assert len(open_tasks(v001, cid, "初审")) == 3  # nothing was submitted
+
+    done = capi.post(f"/api/campaigns/{cid}/reviews", "office",
+                     json={**body, "override_reason": "两名处级干部均为一线攻关负责人，专班研究同意"}).json
+    assert len(done["results"]) == 3 and not open_tasks(v001, cid, "初审")
+    again = capi.post(f"/api/campaigns/{cid}/reviews", "office", 409, json={**body, "override_reason": "再次"}).json
+    assert again["code"] == "conflict"
+
+
+def test_publicity_posting_and_objections(capi, v001, clock):
+    cid = create(capi)
+    a = nominate(capi, cid, "公示对象甲").json
+    b = nominate(capi, cid, "公示对象乙").json
+    other = nominate(capi, cid, "城口对象", who="chengkou").json
+    # Outside a publicity an objection is refused with 409.
+    objection = demo("common/objection.json")
+    rows = {c["id"]: c for c in capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"]}
+    refused = capi.post(f"/api/candidates/{a['id']}/objections", "office", 409,
+                        json={**objection, "candidate": ref(rows[a["id"]])}).json
+    assert refused["code"] == "conflict" and "不在公示期" in refused["detail"]
+
+    # 渝中区 fills in its two recommendation forms through the task endpoint.
+    for view in (a, b):
+        data = demo("001/recommend_individual.json")
+        data["recommending_unit"] = "渝中区"
+        data["person"]["name"] = rows[view["id"]]["name"]
+        capi.submit(view["ready_tasks"][0]["task_id"], "yuzhong", data, view["version"])
+    postings = open_tasks(v001, cid, "张贴单位公示")
+    task_ids = [t.task_id for t in postings if t.unit == "渝中区"]
+    assert len(task_ids) == 2, [(t.title, t.unit, t.role) for t in postings]
+    form = demo("common/publicity_posting.json")
+    form.update(scope="渝中区", posted_by="渝中区", start_date="2025-09-29",
+                candidates=[ref(rows[a["id"]]), ref(rows[b["id"]])])
+    body = {"task_ids": task_ids, "form": form}
+    assert capi.post(f"/api/campaigns/{cid}/publicity", "chengkou", 403, json=body).json["code"] == "forbidden"
+    posted = capi.post(f"/api/campaigns/{cid}/publicity", "yuzhong", json=body).json
+    assert {r["id"] for r in posted["results"]} == {a["id"], b["id"]}
+    stage = capi.get(f"/api/campaigns/{cid}/candidates?unit=渝中区", "office").json["items"][0]["stage"]
+    assert "公示中" in stage
+
+    # Staff may lodge objections only for their own unit's candidates.
+    body = {**objection, "candidate": ref(rows[a["id"]])}
+    assert capi.post(f"/api/candidates/{a['id']}/objections", "chengkou", 403, json=body).json["code"] == "forbidden"
+    assert capi.post(f"/api/candidates/{a['id']}/objections", "office", 422,
+                     json={"content": "缺少必填项"}).json["code"] == "validation_failed"
+    view = capi.post(f"/api/candidates/{a['id']}/objections", "yuzhong", json=body).json
+    assert [t["title"] for t in view["ready_tasks"]] == ["核实异议"]
+    assert capi.post("/api/candidates/00000000-0000-0000-0000-000000000000/objections", "office", 404,
+                     json=body).json["code"] == "not_found"
+    assert other["id"] not in {r["id"] for r in posted["results"]}

@@ -57,6 +57,17 @@ def test_wrong_types_give_field_errors(api, task):
     assert body["errors"]["query.per_page"] == "应在 1—100 之间"
 
 
+def test_nul_characters_are_refused_before_the_database(api, task):
+    """PostgreSQL cannot store U+0000; schemathesis once turned one into a 500."""
+    r = api.post("/api/tasks/batch-submit", "unit", None,
+                 json={"items": [{"task_id": "\u00c4\u0000x", "version": 1}], "data": {}})
+    body = assert_problem(r, 400, "bad_request")
+    assert "空字符" in body["detail"]
+    r = api.post(f"/api/tasks/{task[0]}/submit", "unit", None, json={"version": task[1], "data": {"deeds": "a\u0000b"}})
+    assert_problem(r, 400, "bad_request")
+    assert_problem(api.get("/api/tasks/abc%00def", "unit", None), 400, "bad_request")
+
+
 def test_non_json_body_is_415(api, task):
     r = api.post(f"/api/tasks/{task[0]}/submit", "unit", None, data="version=1", content_type="text/plain")
     assert_problem(r, 415, "unsupported_media_type")

@@ -12,6 +12,9 @@ from .reset import reset_to
 from .spiff import find_task
 
 
+PROTECTED = "_protected"  # task-data key listing the start fields that submissions cannot overwrite
+
+
 def _started(wf: BpmnWorkflow, payload: dict) -> None:
     wf.task_tree.data.update(payload.get("data") or {})
     for task in wf.task_tree.children:
@@ -23,7 +26,12 @@ def _task_completed(wf: BpmnWorkflow, payload: dict) -> None:
     task = find_task(wf, payload["task_id"])
     if task is None:
         raise Conflict("任务不存在或已失效")
+    # Fields the process set at start (who recommends, which candidate …) route tasks and match
+    # review conclusions; a form field of the same name must not move them. The event keeps the
+    # form exactly as submitted.
+    kept = {key: task.data[key] for key in (*task.data.get(PROTECTED, ()), PROTECTED) if key in task.data}
     task.data.update(payload.get("data") or {})
+    task.data.update(kept)
     task.run()
     wf.do_engine_steps()
 

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.util.task import TaskState
 
+from .appliers import PROTECTED
 from .campaign_config import load_variant_config
 from .campaign_models import Campaign, Candidate
 from .errors import Conflict, NotFound, ValidationFailed
@@ -68,6 +69,7 @@ class Campaigns:
             "publicity_days": config["publicity"]["days"], "publicity_convention": config["publicity"]["convention"],
             "opinion_reminder_workdays": config["opinion_reminder_workdays"], **(data or {}),
         }
+        start_data[PROTECTED] = sorted(start_data)
 
         def claim_quota(session: Session, instance: Instance) -> None:
             self._lock_campaign(session, campaign_id)

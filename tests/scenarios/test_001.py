@@ -165,3 +165,19 @@ def test_unanswered_departments_get_a_reminder_and_stay_open(v001, clock):
         assert s.scalar(select(func.count()).select_from(HumanTask).where(
             HumanTask.instance_id == view.id, HumanTask.state == "ready", HumanTask.title == "填写征求意见表")) == 3
     assert actors.run_to_decision(cid, clock) == {"表彰": 1}
+
+
+def test_form_fields_cannot_move_process_fields(v001):
+    """The 推荐审批表 has its own 推荐单位 field and opinion forms a candidate_id: submitting other
+    values must neither reroute the candidate's tasks nor change whose review conclusion applies."""
+    services, cid = v001
+    view = nominate(services, cid, "吴某", unit="渝中区")
+    form = Actors(services).form("001/recommend_individual.json")
+    form["recommending_unit"] = "另一个单位"
+    after = services.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], form, "渝中区经办人", view.version)
+    assert [t["unit"] for t in after.ready_tasks] == ["渝中区"]  # 张贴单位公示 stays with the nominating unit
+    wf = services.runtime.workflow(view.id)
+    assert wf.last_task.data["recommending_unit"] == "渝中区" and wf.last_task.data["candidate_id"] == view.id
+    with services.db.transaction(write=False) as s:  # the record keeps what was actually submitted
+        payload = s.scalar(select(Event.payload).where(Event.instance_id == view.id, Event.type == "task_completed"))
+    assert payload["data"]["recommending_unit"] == "另一个单位"

@@ -64,7 +64,9 @@ class Campaigns:
         candidate_id = str(uuid.uuid4())
         start_data = {
             "campaign_id": campaign_id, "candidate_id": candidate_id, "candidate_name": name,
-            "recommending_unit": unit, "award_type": award_type, "candidate_type": candidate_type,
+            # Quotas are allotted to the level that reviews (区县, 市级部门, 集团 …), so by default that
+            # same unit's staff hold its 审核 lane tasks.
+            "recommending_unit": unit, "reviewing_unit": unit, "award_type": award_type, "candidate_type": candidate_type,
             "tags": list(tags), **{k: v for k, v in config["deadlines"].items()},
             "publicity_days": config["publicity"]["days"], "publicity_convention": config["publicity"]["convention"],
             "opinion_reminder_workdays": config["opinion_reminder_workdays"], **(data or {}),

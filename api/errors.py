@@ -51,11 +51,6 @@ class CsrfFailed(ApiError):
     http_status = 403
 
 
-class NotAcceptable(ApiError):
-    code = "not_acceptable"
-    http_status = 406
-
-
 def problem(status: int, detail: str, code: str, errors: dict | None = None, **extra):
     body = {"type": f"urn:pingxuan:problem:{code}", "title": TITLES.get(status, "请求未能完成"),
             "status": status, "detail": detail, "instance": request.path, "code": code}

@@ -33,8 +33,14 @@ def lint(services, files: dict[str, str]) -> list:
 
 
 def deploy(services, name: str, files: dict[str, str], actor: str) -> tuple[Deployment, bool]:
+    return deploy_bundles(services, {name: files}, actor)[0][1:]
+
+
+def deploy_bundles(services, bundles: dict[str, dict[str, str]], actor: str) -> list[tuple[str, Deployment, bool]]:
+    """Lint and deploy several bundles all or nothing: one bad variant deploys none of them."""
     with services.db.transaction() as session:
-        return definitions.deploy(session, name, files, actor, lint=lambda f: lint(services, f))
+        return [(name, *definitions.deploy(session, name, files, actor, lint=lambda f: lint(services, f)))
+                for name, files in bundles.items()]
 
 
 def deployments(services, name: str | None = None) -> list[Deployment]:

@@ -3,14 +3,13 @@ same restricted compiler the script engine runs, so lint accepts exactly what ru
 from __future__ import annotations
 
 from .errors import ScriptError
+from .scripting import compile_source
 
 
 def check_expression(source: str, mode: str = "eval") -> None:
     """Raise ScriptError (Chinese message) if `source` does not compile under the restrictions.
 
     mode: "eval" for expressions (conditions, timer and collection expressions), "exec" for scripts."""
-    from .scripting import compile_source  # noqa: PLC0415  (scripting imports SpiffWorkflow; lint loads lazily)
-
     if not (source or "").strip():
         raise ScriptError("表达式为空")
     compile_source(source, mode)

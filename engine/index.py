@@ -57,7 +57,7 @@ def _due_for(task: Task) -> datetime | None:
 
 def sync(session: Session, instance_id: str, written: Written, lanes: dict, at: datetime, actor: str) -> None:
     _sync_human_tasks(session, instance_id, written, lanes, at, actor)
-    _sync_timers(session, instance_id, written)
+    _sync_timers(session, instance_id, written, at)
 
 
 def _sync_human_tasks(session, instance_id, written, lanes, at, actor) -> None:
@@ -94,7 +94,7 @@ def _sync_human_tasks(session, instance_id, written, lanes, at, actor) -> None:
             HumanTask.task_id.in_(written.removed), HumanTask.state == "ready").values(state="cancelled"))
 
 
-def _sync_timers(session, instance_id, written) -> None:
+def _sync_timers(session, instance_id, written, at: datetime) -> None:
     candidates = [t for t in written.tasks if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
     ids = [str(t.id) for t in candidates] + written.removed
     if not ids:
@@ -110,7 +110,8 @@ def _sync_timers(session, instance_id, written) -> None:
             else:
                 row.due_at, row.status, row.lease_owner, row.lease_until = due, "waiting", None, None
         elif row is not None and row.status == "waiting":
-            row.status = "fired" if task.has_state(TaskState.READY | TaskState.COMPLETED) else "cancelled"
+            fired = task.has_state(TaskState.READY | TaskState.COMPLETED)
+            row.status, row.fired_at = ("fired", at) if fired else ("cancelled", None)
             row.lease_owner = row.lease_until = None
     for task_id in written.removed:
         row = existing.get(task_id)

@@ -8,13 +8,11 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.task import TaskState
 
 from . import determinism  # noqa: F401  (installs the deterministic seams before any workflow exists)
 from .errors import DefinitionError
@@ -29,18 +27,23 @@ class FullDataTaskConverter(TaskConverter):
     iteration's data after its children were written)."""
 
     def to_dict(self, task):
-        return {
-            "id": str(task.id),
-            "parent": str(task._parent) if task._parent is not None else None,
-            "children": [str(child) for child in task._children],
-            "last_state_change": task.last_state_change,
-            "state": task.state,
-            "task_spec": task.task_spec.name,
-            "triggered": task.triggered,
-            "internal_data": self.registry.convert(task.internal_data),
-            "data": self.registry.convert(self.registry.clean(task.data)),
-            "delta": {},
-        }
+        return _task_dict(task, self.registry.convert(task.internal_data),
+                          self.registry.convert(self.registry.clean(task.data)))
+
+
+def _task_dict(task, internal_data, data) -> dict:
+    return {
+        "id": str(task.id),
+        "parent": str(task._parent) if task._parent is not None else None,
+        "children": [str(child) for child in task._children],
+        "last_state_change": task.last_state_change,
+        "state": task.state,
+        "task_spec": task.task_spec.name,
+        "triggered": task.triggered,
+        "internal_data": internal_data,
+        "data": data,
+        "delta": {},
+    }
 
 
 _config = dict(SPIFF_CONFIG)
@@ -118,12 +121,8 @@ def task_body(task: Task) -> str:
     values), so it is dumped directly; Spiff's registry walk costs ~100x more on large forms and
     is used only when the data holds something JSON cannot (then the converter tags it)."""
     try:
-        return json.dumps(
-            {"id": str(task.id), "parent": str(task._parent) if task._parent is not None else None,
-             "children": [str(child) for child in task._children], "last_state_change": task.last_state_change,
-             "state": task.state, "task_spec": task.task_spec.name, "triggered": task.triggered,
-             "internal_data": task.internal_data, "data": task.data, "delta": {}, "typename": "Task"},
-            ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return json.dumps({**_task_dict(task, task.internal_data, task.data), "typename": "Task"},
+                          ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
         return json.dumps(REGISTRY.convert(task), ensure_ascii=False, separators=(",", ":"))
 
@@ -181,10 +180,6 @@ def full_state(wf: BpmnWorkflow) -> dict:
         key: {str(t.id): REGISTRY.convert(t) for t in w.tasks.values()} for key, w in all_workflows(wf)
     }
     return json.loads(json.dumps(state, ensure_ascii=False))
-
-
-def is_waiting_catch(task: Task) -> bool:
-    return isinstance(task.task_spec, CatchingEvent) and task.has_state(TaskState.WAITING)
 
 
 def find_task(wf: BpmnWorkflow, task_id: str) -> Task | None:

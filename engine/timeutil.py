@@ -1,7 +1,7 @@
 """UTC-aware datetimes in and out of the database, whatever the backend."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -25,8 +25,3 @@ class UTCDateTime(TypeDecorator):
             return None
         return value.replace(tzinfo=timezone.utc)
 
-
-def to_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime")
-    return value.astimezone(timezone.utc)

@@ -76,20 +76,15 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def deploy(ctx: click.Context, path: Path, actor: str) -> None:
     """部署 PATH 下的流程定义（一个流程目录，或包含多个流程目录的 processes/）。"""
-    from engine.lint import lint_bundle
+    from engine.catalog import deploy_bundles
 
-    settings = _app(ctx).settings
-    lanes = json.loads((settings.processes_dir / "lanes.json").read_text(encoding="utf-8"))["lanes"]
     try:
-        bundles = definitions.bundles_under(path)
-        with _app(ctx).db().transaction() as session:
-            for name, files in bundles.items():
-                deployment, created = definitions.deploy(
-                    session, name, files, actor, lint=lambda f: lint_bundle(f, settings.forms_dir, lanes))
-                state = "新版本" if created else "内容未变，沿用"
-                click.echo(f"{name}: {state} v{deployment.version}（{', '.join(deployment.process_ids)}）")
+        results = deploy_bundles(_app(ctx).services(), definitions.bundles_under(path), actor)
     except PingxuanError as exc:
         raise _fail(exc) from exc
+    for name, deployment, created in results:
+        state = "新版本" if created else "内容未变，沿用"
+        click.echo(f"{name}: {state} v{deployment.version}（{', '.join(deployment.process_ids)}）")
 
 
 @main.command()

@@ -10,6 +10,7 @@ import click
 from sqlalchemy import func, select
 
 from engine import definitions, migrate
+from engine.catalog import deploy
 from engine.campaign_models import Campaign, Candidate
 from engine.config import Settings, TIMEZONE
 from engine.db import Database
@@ -106,8 +107,7 @@ def simulate(ctx: click.Context, variant: str, count: int, database: str | None)
     seed_calendar(db)
     clock = FastClock(datetime.now(timezone.utc))
     services = build(settings, db=db, clock=clock)
-    with db.transaction() as session:
-        definitions.deploy(session, variant, definitions.bundle_from_folder(settings.processes_dir / variant), "simulate")
+    deploy(services, variant, definitions.bundle_from_folder(settings.processes_dir / variant), "simulate")
     started = time.perf_counter()
     try:
         deadline = {"submit_by": (clock.now + timedelta(days=60)).astimezone(TIMEZONE).date().isoformat()}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import definitions
+from engine import catalog, definitions
 from engine.config import REPO_ROOT, Settings
 from engine.db import Database
 from engine.models import Base
@@ -107,15 +107,12 @@ def services(db, clock):
 
 
 def deploy_folder(services, folder: Path, name: str | None = None, lint: bool = True):
-    from engine.lint import lint_bundle
-    from engine.services import load_lanes
-
-    lanes = load_lanes(services.settings)
+    """Deploy as `pingxuan deploy` does (lint first), or unlinted for deliberately odd fixtures."""
+    files = definitions.bundle_from_folder(folder)
+    if lint:
+        return catalog.deploy(services, name or folder.name, files, "test")[0]
     with services.db.transaction() as session:
-        return definitions.deploy(
-            session, name or folder.name, definitions.bundle_from_folder(folder), "test",
-            lint=(lambda files: lint_bundle(files, services.settings.forms_dir, lanes)) if lint else None,
-        )[0]
+        return definitions.deploy(session, name or folder.name, files, "test")[0]
 
 
 @pytest.fixture

@@ -50,3 +50,19 @@ def test_user_errors_are_clear_chinese(run):
     assert missing.returncode == 1 and "没有已部署的流程" in missing.stderr
     unknown = run("audit", "verify", "00000000-0000-0000-0000-000000000000", ok=False)
     assert unknown.returncode == 1 and "不存在" in unknown.stderr
+
+
+def test_deploy_is_all_or_nothing_with_element_named_lint_errors(run, tmp_path):
+    run("db", "upgrade")
+    (tmp_path / "defs" / "a_good").mkdir(parents=True)
+    (tmp_path / "defs" / "b_bad").mkdir()
+    (tmp_path / "defs" / "a_good" / "timer.bpmn").write_text(
+        (REPO_ROOT / "tests" / "bpmn" / "timer_only" / "timer_only.bpmn").read_text(encoding="utf-8"), encoding="utf-8")
+    bad = (REPO_ROOT / "tests" / "bpmn" / "timer_only" / "timer_only.bpmn").read_text(encoding="utf-8")
+    bad = bad.replace('id="timer_only"', 'id="timer_bad"').replace("<bpmn:timeDate>due</bpmn:timeDate>",
+                                                                   "<bpmn:timeDate>__import__('os')</bpmn:timeDate>")
+    (tmp_path / "defs" / "b_bad" / "timer.bpmn").write_text(bad, encoding="utf-8")
+    failed = run("deploy", str(tmp_path / "defs"), ok=False)
+    assert failed.returncode == 1 and "部署检查" in failed.stderr and "Wait" in failed.stderr
+    assert "timer_only" in run("start", "timer_only", ok=False).stderr  # nothing was deployed, not even a_good
+    assert "a_good: 新版本 v1" in run("deploy", str(tmp_path / "defs" / "a_good")).stdout

@@ -60,16 +60,6 @@ class Nested(fields.Nested):
     default_error_messages = {**_COMMON, "type": "应为 JSON 对象"}
 
 
-class UUIDStr(Str):
-    """A UUID kept as text (ids are compared as strings everywhere)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Regexp(
-            r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-            error="应为 UUID 格式的编号"))
-        super().__init__(**kwargs)
-
-
 def length(min: int | None = None, max: int | None = None):  # noqa: A002
     if min is not None and max is not None:
         error = f"长度应在 {min}—{max} 个字符之间"

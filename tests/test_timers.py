@@ -34,6 +34,8 @@ def test_missed_deadline_ends_as_withdrawn(sample):
         assert s.get(HumanTask, view.ready_tasks[0]["task_id"]).state == "cancelled"
         event = s.scalar(select(Event).where(Event.instance_id == view.id, Event.type == "timers_fired"))
         assert event.actor == "timer" and len(event.payload["timers"]) == 1
+        timer = s.scalar(select(Timer).where(Timer.instance_id == view.id))
+        assert (timer.status, timer.fired_at) == ("fired", event.at)
 
 
 def test_publicity_timer_waits_for_its_working_days(sample):

@@ -10,6 +10,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition a
 from .errors import Conflict
 from .reset import reset_to
 from .spiff import find_task
+from .stepping import engine_steps
 
 
 PROTECTED = "_protected"  # task-data key listing the start fields that submissions cannot overwrite
@@ -19,7 +20,7 @@ def _started(wf: BpmnWorkflow, payload: dict) -> None:
     wf.task_tree.data.update(payload.get("data") or {})
     for task in wf.task_tree.children:
         task.data.update(payload.get("data") or {})
-    wf.do_engine_steps()
+    engine_steps(wf)
 
 
 def _task_completed(wf: BpmnWorkflow, payload: dict) -> None:
@@ -33,13 +34,13 @@ def _task_completed(wf: BpmnWorkflow, payload: dict) -> None:
     task.data.update(payload.get("data") or {})
     task.data.update(kept)
     task.run()
-    wf.do_engine_steps()
+    engine_steps(wf)
 
 
 def _timers_fired(wf: BpmnWorkflow, payload: dict) -> None:
     # Spiff 3.2 only notices elapsed timers when asked; then the engine must take the next steps.
     wf.refresh_timers()
-    wf.do_engine_steps()
+    engine_steps(wf)
 
 
 def _cancelled(wf: BpmnWorkflow, payload: dict) -> None:
@@ -64,7 +65,7 @@ def _message_received(wf: BpmnWorkflow, payload: dict) -> None:
     event = BpmnEvent(SpiffMessage(payload["name"]), payload.get("payload") or {})
     if wf.event_manager.catch(event, internal=False) == 0:
         raise Conflict(payload.get("not_waiting") or f"流程当前不接收“{payload['name']}”")
-    wf.do_engine_steps()
+    engine_steps(wf)
 
 
 APPLIERS: dict[str, Callable[[BpmnWorkflow, dict], None]] = {

@@ -19,6 +19,7 @@ from .errors import Conflict, NotFound, ValidationFailed
 from .models import Deployment, HumanTask, Instance
 from .ratios import CapStatus, evaluate
 from .runtime import InstanceView, Runtime
+from .stepping import ready_tasks
 
 ENDED_WITHOUT_USE = ("视为放弃（逾期未报送）",)  # outcomes that give the quota back
 
@@ -250,7 +251,7 @@ class Campaigns:
         elif instance.status == "cancelled":
             candidate.outcome = candidate.stage = "已撤销"
         else:
-            ready = [t.task_spec.bpmn_name or t.task_spec.name for t in wf.get_tasks(state=TaskState.READY, manual=True)]
+            ready = [t.task_spec.bpmn_name or t.task_spec.name for t in ready_tasks(wf, manual=True)]
             candidate.stage = "、".join(dict.fromkeys(ready)) or _waiting_stage(wf)
 
 

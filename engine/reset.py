@@ -11,6 +11,7 @@ from SpiffWorkflow.workflow import Workflow
 
 from .errors import Conflict
 from .spiff import find_task
+from .stepping import engine_steps
 
 
 def reset_to(wf: BpmnWorkflow, task_id: str, keep_boundary: bool) -> None:
@@ -36,7 +37,7 @@ def reset_to(wf: BpmnWorkflow, task_id: str, keep_boundary: bool) -> None:
     else:
         wf.reset_from_task_id(task.id, data=data)
     _forget_removed_waits(wf)
-    wf.do_engine_steps()
+    engine_steps(wf)
 
 
 def _forget_removed_waits(wf: BpmnWorkflow) -> None:

@@ -10,13 +10,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import catalog, definitions
+from engine import catalog, definitions, stepping
 from engine.config import REPO_ROOT, Settings
 from engine.db import Database
 from engine.models import Base
 from engine.services import build, seed_calendar
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# Every engine pass in the suite checks the fast ready-task scan against SpiffWorkflow's own walk.
+stepping.VERIFY = True
+
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 

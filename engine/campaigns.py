@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
@@ -19,6 +19,7 @@ from .errors import Conflict, NotFound, ValidationFailed
 from .models import Deployment, HumanTask, Instance
 from .ratios import CapStatus, evaluate
 from .runtime import InstanceView, Runtime
+from .spiff import all_workflows
 from .stepping import ready_tasks
 
 ENDED_WITHOUT_USE = ("视为放弃（逾期未报送）",)  # outcomes that give the quota back
@@ -239,28 +240,29 @@ class Campaigns:
 
     # --- keeping the read model in step ---------------------------------------------------------
 
-    def _observe(self, session: Session, instance: Instance, wf: BpmnWorkflow) -> None:
-        candidate = session.get(Candidate, instance.id)
-        if candidate is None:
-            return
+    def _observe(self, session: Session, instance: Instance, wf: BpmnWorkflow, _closed: list[str]) -> None:
+        """Written without reading the row (an instance that is no candidate updates nothing)."""
         if wf.completed:
             end = _reached_end(wf)
-            candidate.outcome = end.task_spec.bpmn_name if end is not None else "已结束"
-            candidate.outcome_reason = (end.data.get("outcome_reason") if end is not None else None)
-            candidate.stage = candidate.outcome
+            outcome = end.task_spec.bpmn_name if end is not None else "已结束"
+            values = {"outcome": outcome, "stage": outcome,
+                      "outcome_reason": end.data.get("outcome_reason") if end is not None else None}
         elif instance.status == "cancelled":
-            candidate.outcome = candidate.stage = "已撤销"
+            values = {"outcome": "已撤销", "stage": "已撤销"}
         else:
             ready = [t.task_spec.bpmn_name or t.task_spec.name for t in ready_tasks(wf, manual=True)]
-            candidate.stage = "、".join(dict.fromkeys(ready)) or _waiting_stage(wf)
+            values = {"stage": "、".join(dict.fromkeys(ready)) or _waiting_stage(wf)}
+        table = Candidate.__table__
+        session.connection().execute(update(table).where(table.c.id == instance.id).values(values))
 
 
 def _waiting_stage(wf: BpmnWorkflow) -> str:
     """With no open task the candidate waits on a timer; a publicity shows its computed last day."""
-    for task in wf.get_tasks(state=TaskState.WAITING):
-        last_day = task.data.get("publicity_last_day")
-        if last_day and task.task_spec.bpmn_id == "Period_elapses":
-            return f"{task.data.get('publicity_level', '')}公示中（至 {last_day}）"
+    for _key, workflow in all_workflows(wf):
+        for task in workflow.tasks.values():
+            last_day = task.data.get("publicity_last_day") if task._state == TaskState.WAITING else None
+            if last_day and task.task_spec.bpmn_id == "Period_elapses":
+                return f"{task.data.get('publicity_level', '')}公示中（至 {last_day}）"
     return "等待中（定时）"
 
 

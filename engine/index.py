@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -14,7 +15,8 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from .models import HumanTask, Timer
-from .snapshot import Written
+from .snapshot import LiveWorkflow, Written
+from .stepping import ready_tasks
 
 _HUMAN_STATES = {TaskState.READY: "ready", TaskState.COMPLETED: "completed", TaskState.CANCELLED: "cancelled"}
 
@@ -55,65 +57,111 @@ def _due_for(task: Task) -> datetime | None:
     return None
 
 
-def sync(session: Session, instance_id: str, written: Written, lanes: dict, at: datetime, actor: str) -> None:
-    _sync_human_tasks(session, instance_id, written, lanes, at, actor)
-    _sync_timers(session, instance_id, written, at)
+def human_task_fields(task: Task, lanes: dict) -> dict:
+    """What the inbox shows of an open user task: its index row, and the command's view of it."""
+    lane = task.task_spec.lane
+    lane_info = lanes.get(lane or "", {})
+    properties = form_properties(task)
+    unit_field = properties.get("unitField") or lane_info.get("unit_from")
+    unit = task.data.get(unit_field) if unit_field else None
+    return {"task_id": str(task.id), "spec_name": task.task_spec.bpmn_id or task.task_spec.name,
+            "title": task.task_spec.bpmn_name or task.task_spec.name, "lane": lane, "role": lane_info.get("role"),
+            "unit": str(unit) if unit is not None else None, "form": properties.get("formJsonSchemaFilename"),
+            "due_at": _due_for(task)}
 
 
-def _sync_human_tasks(session, instance_id, written, lanes, at, actor) -> None:
-    manual = [t for t in written.tasks if t.task_spec.manual and t.state in _HUMAN_STATES]
-    ids = [str(t.id) for t in manual] + written.removed
-    if not ids:
-        return
-    existing = {row.task_id: row for row in session.scalars(select(HumanTask).where(HumanTask.task_id.in_(ids)))}
-    for task in manual:
-        state = _HUMAN_STATES[task.state]
-        row = existing.get(str(task.id))
-        if row is None:
-            if state != "ready":
-                continue
-            lane = task.task_spec.lane
-            lane_info = lanes.get(lane or "", {})
-            unit_field = form_properties(task).get("unitField") or lane_info.get("unit_from")
-            session.add(HumanTask(
-                task_id=str(task.id), instance_id=instance_id, spec_name=task.task_spec.bpmn_id or task.task_spec.name,
-                title=task.task_spec.bpmn_name or task.task_spec.name, lane=lane, role=lane_info.get("role"),
-                unit=str(task.data.get(unit_field)) if unit_field and task.data.get(unit_field) is not None else None,
-                form=form_properties(task).get("formJsonSchemaFilename"), due_at=_due_for(task),
-                state="ready", created_at=at,
-            ))
-        elif row.state != state:
-            row.state = state
-            if state == "completed":
-                row.completed_at, row.completed_by = at, actor
-            elif state == "ready":  # reopened by 退回/撤回: its deadline is whatever waits now
-                row.completed_at = row.completed_by = None
-                row.due_at = _due_for(task)
-    if written.removed:
-        session.execute(update(HumanTask).where(
-            HumanTask.task_id.in_(written.removed), HumanTask.state == "ready").values(state="cancelled"))
+def open_human_tasks(wf: BpmnWorkflow, lanes: dict) -> list[dict]:
+    """The workflow's open user tasks as the index holds them, oldest first (tree order among
+    tasks opened by the same command)."""
+    ready = sorted(ready_tasks(wf, manual=True), key=lambda t: t.last_state_change)
+    return [human_task_fields(t, lanes) for t in ready]
 
 
-def _sync_timers(session, instance_id, written, at: datetime) -> None:
-    candidates = [t for t in written.tasks if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
-    ids = [str(t.id) for t in candidates] + written.removed
-    if not ids:
-        return
-    existing = {row.task_id: row for row in session.scalars(
-        select(Timer).where(Timer.instance_id == instance_id, Timer.task_id.in_(ids)))}
-    for task in candidates:
-        due, row = timer_due(task), existing.get(str(task.id))
-        if due is not None:
-            if row is None:
-                session.add(Timer(instance_id=instance_id, task_id=str(task.id),
-                                  spec_name=task.task_spec.bpmn_id or task.task_spec.name, due_at=due, status="waiting"))
-            else:
-                row.due_at, row.status, row.lease_owner, row.lease_until = due, "waiting", None, None
-        elif row is not None and row.status == "waiting":
-            fired = task.has_state(TaskState.READY | TaskState.COMPLETED)
-            row.status, row.fired_at = ("fired", at) if fired else ("cancelled", None)
-            row.lease_owner = row.lease_until = None
+def sync(session: Session, instance_id: str, live: LiveWorkflow, written: Written, lanes: dict,
+         at: datetime, actor: str) -> list[str]:
+    """Bring the index rows in step with the tasks the command wrote; returns the ids of user tasks
+    that closed. Which rows exist, in which state, is kept with the cached workflow (read once when
+    it was not cached), so a command reads nothing here and writes only the rows that change."""
+    if live.human_states is None or live.timer_states is None:
+        live.human_states = dict(session.execute(
+            select(HumanTask.task_id, HumanTask.state).where(HumanTask.instance_id == instance_id)).all())
+        live.timer_states = dict(session.execute(
+            select(Timer.task_id, Timer.status).where(Timer.instance_id == instance_id)).all())
+    connection = session.connection()
+    closed = _sync_human_tasks(connection, instance_id, live.human_states, written, lanes, at, actor)
+    _sync_timers(connection, instance_id, live.timer_states, written, at)
+    return closed
+
+
+def _sync_human_tasks(connection, instance_id, states, written, lanes, at, actor) -> list[str]:
+    inserts, changes, closed = [], [], []
+    for task in written.tasks:
+        if not task.task_spec.manual or task.state not in _HUMAN_STATES:
+            continue
+        task_id, state = str(task.id), _HUMAN_STATES[task.state]
+        known = states.get(task_id)
+        if known is None:
+            if state == "ready":
+                inserts.append({**human_task_fields(task, lanes), "instance_id": instance_id,
+                                "state": state, "created_at": at})
+                states[task_id] = state
+            continue
+        if known == state:
+            continue
+        change = {"b_task": task_id, "state": state}
+        if state == "completed":
+            change.update(completed_at=at, completed_by=actor)
+        elif state == "ready":  # reopened by 退回/撤回: its deadline is whatever waits now
+            change.update(completed_at=None, completed_by=None, due_at=_due_for(task))
+        changes.append(change)
+        if known == "ready":
+            closed.append(task_id)
+        states[task_id] = state
     for task_id in written.removed:
-        row = existing.get(task_id)
-        if row is not None and row.status == "waiting":
-            row.status = "cancelled"
+        if states.get(task_id) == "ready":
+            changes.append({"b_task": task_id, "state": "cancelled"})
+            closed.append(task_id)
+            states[task_id] = "cancelled"
+    table = HumanTask.__table__
+    _write(connection, table, inserts, changes, table.c.task_id == bindparam("b_task"))
+    return closed
+
+
+def _sync_timers(connection, instance_id, statuses, written, at: datetime) -> None:
+    inserts, changes = [], []
+    released = {"lease_owner": None, "lease_until": None}
+    for task in written.tasks:
+        if not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+            continue
+        task_id, due = str(task.id), timer_due(task)
+        known = statuses.get(task_id)
+        if due is not None:
+            if known is None:
+                inserts.append({"instance_id": instance_id, "task_id": task_id, "due_at": due, "status": "waiting",
+                                "spec_name": task.task_spec.bpmn_id or task.task_spec.name})
+            else:
+                changes.append({"b_task": task_id, "due_at": due, "status": "waiting", **released})
+            statuses[task_id] = "waiting"
+        elif known == "waiting":
+            fired = task.has_state(TaskState.READY | TaskState.COMPLETED)
+            status = "fired" if fired else "cancelled"
+            changes.append({"b_task": task_id, "status": status, "fired_at": at if fired else None, **released})
+            statuses[task_id] = status
+    for task_id in written.removed:
+        if statuses.get(task_id) == "waiting":
+            changes.append({"b_task": task_id, "status": "cancelled", **released})
+            statuses[task_id] = "cancelled"
+    table = Timer.__table__
+    _write(connection, table, inserts, changes,
+           (table.c.instance_id == instance_id) & (table.c.task_id == bindparam("b_task")))
+
+
+def _write(connection, table, inserts: list[dict], changes: list[dict], where) -> None:
+    """Insert new rows and apply changes, one executemany per shape of change."""
+    if inserts:
+        connection.execute(insert(table), inserts)
+    shapes: dict[tuple, list[dict]] = {}
+    for change in changes:
+        shapes.setdefault(tuple(sorted(change)), []).append(change)
+    for keys, rows in shapes.items():
+        connection.execute(update(table).where(where).values({k: bindparam(k) for k in keys if k != "b_task"}), rows)

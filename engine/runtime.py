@@ -35,6 +35,9 @@ class InstanceView:
     ready_tasks: list[dict]
 
 
+_BRIEF_COLUMNS = ("task_id", "spec_name", "title", "lane", "role", "unit", "form", "due_at")
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -43,7 +46,8 @@ class Runtime:
     def __init__(self, db: Database, script_engine, *, lanes: dict | None = None, forms=None,
                  clock: Callable[[], datetime] = utcnow, cache_size: int = 2000):
         self.db, self.script_engine, self.lanes, self.forms, self.clock = db, script_engine, lanes or {}, forms, clock
-        # Called inside each command's transaction after it ran: (session, instance, workflow).
+        # Called inside each command's transaction after it ran: (session, instance, workflow, ids of
+        # the user tasks it closed).
         # Higher layers (campaigns) keep their read models in step without the runtime knowing them.
         self.observers: list[Callable[[Session, Instance, BpmnWorkflow], None]] = []
         # Called before each command opens its transaction: caches that host functions read (the
@@ -78,7 +82,7 @@ class Runtime:
                 session.flush()
                 on_start(session, instance)
             self._run(session, instance, live, "instance_started", {"data": data or {}}, actor, at, created)
-            view = self._view(session, instance)
+            view = self._view(session, instance, live)
         self._put(instance, live)
         return view
 
@@ -173,7 +177,7 @@ class Runtime:
                 taken[instance.id] = (instance, live)
                 check(live)
                 self._run(session, instance, live, event_type, payload, actor, at)
-                views.append(self._view(session, instance))
+                views.append(self._view(session, instance, live))
         for instance, live in taken.values():  # only after commit: a failure leaves the cache empty
             self._put(instance, live)
         return views
@@ -194,9 +198,9 @@ class Runtime:
         instance.updated_at = at
         try:
             session.flush()  # one UPDATE of the instance, guarded by its version
-            index.sync(session, instance.id, written, self.lanes, at, actor)
+            closed = index.sync(session, instance.id, live, written, self.lanes, at, actor)
             for observer in self.observers:
-                observer(session, instance, live.workflow)
+                observer(session, instance, live.workflow, closed)
             session.flush()
         except StaleDataError as exc:
             raise Conflict("数据已被他人同时更新，请刷新后重试") from exc
@@ -242,12 +246,16 @@ class Runtime:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
-    def _view(self, session: Session, instance: Instance) -> InstanceView:
-        rows = session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.state == "ready").order_by(HumanTask.created_at))
-        tasks = [{"task_id": r.task_id, "spec": r.spec_name, "title": r.title, "lane": r.lane,
-                  "role": r.role, "unit": r.unit, "form": r.form,
-                  "due_at": r.due_at.isoformat() if r.due_at else None} for r in rows]
+    def _view(self, session: Session, instance: Instance, live: snapshot.LiveWorkflow | None = None) -> InstanceView:
+        """The instance's open tasks: from the workflow a command just ran (no query), else the index."""
+        if live is not None:
+            rows = index.open_human_tasks(live.workflow, self.lanes)
+        else:
+            rows = [{c: getattr(r, c) for c in _BRIEF_COLUMNS} for r in session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.state == "ready").order_by(HumanTask.created_at))]
+        tasks = [{"task_id": r["task_id"], "spec": r["spec_name"], "title": r["title"], "lane": r["lane"],
+                  "role": r["role"], "unit": r["unit"], "form": r["form"],
+                  "due_at": r["due_at"].astimezone(timezone.utc).isoformat() if r["due_at"] else None} for r in rows]
         return InstanceView(instance.id, instance.version, instance.status, tasks)
 
     def _now(self) -> datetime:
@@ -269,7 +277,7 @@ def new_workflow(instance: Instance, specs, script_engine, at: datetime) -> tupl
     with command_context(instance.id, instance.id_counter, at) as ids:
         wf = BpmnWorkflow(specs.spec, specs.subprocess_specs, script_engine=script_engine)
     instance.id_counter = ids.counter
-    return snapshot.LiveWorkflow(wf), ids.issued
+    return snapshot.LiveWorkflow(wf, human_states={}, timer_states={}), ids.issued
 
 
 def _status(wf: BpmnWorkflow, event_type: str) -> str:

@@ -29,6 +29,9 @@ class LiveWorkflow:
     workflow: BpmnWorkflow
     stored: dict[UUID, str] = field(default_factory=dict)  # task id -> workflow key, for every stored row
     open_bodies: dict[UUID, str] = field(default_factory=dict)  # stored body of each unfinished task
+    # State of each human-task row and timer row by task id (None: not read yet); see index.sync.
+    human_states: dict[str, str] | None = None
+    timer_states: dict[str, str] | None = None
 
 
 @dataclass

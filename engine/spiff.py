@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -45,6 +46,12 @@ def _task_dict(task, internal_data, data) -> dict:
         "delta": {},
     }
 
+
+# Spiff attaches debug extras to its log records (every task id of the workflow, a task's whole
+# data) whenever its logger's own level is unset; that walk ran on every task completion.
+for _name in ("spiff.workflow", "spiff.task"):
+    if logging.getLogger(_name).level == logging.NOTSET:
+        logging.getLogger(_name).setLevel(logging.INFO)
 
 _config = dict(SPIFF_CONFIG)
 _config[Task] = FullDataTaskConverter

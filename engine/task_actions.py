@@ -55,7 +55,7 @@ def run_command(runtime, instance_id: str, expected_version: int | None, event_t
         runtime._run(session, instance, live, event_type, payload, actor, at)
         if after is not None:
             after(session, live, at)  # may still refuse: nothing is committed or cached yet
-        view = runtime._view(session, instance)
+        view = runtime._view(session, instance, live)
     runtime._put(instance, live)
     return view
 

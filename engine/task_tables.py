@@ -45,9 +45,10 @@ class TaskDraft(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-def forget_closed_assignments(session: Session, instance, _workflow) -> None:
+def forget_closed_assignments(session: Session, _instance, _workflow, closed: list[str]) -> None:
     """Runtime observer: a reassignment only matters while its task is open (the event log keeps
-    the record), so rows of tasks no longer ready go. The table then holds only open reassigned
+    the record), so rows of tasks the command closed go. The table then holds only open reassigned
     tasks, which keeps the inbox's per-user exclusion cheap however long a campaign runs."""
-    closed = select(HumanTask.task_id).where(HumanTask.instance_id == instance.id, HumanTask.state != "ready")
-    session.execute(delete(TaskAssignment).where(TaskAssignment.task_id.in_(closed)))
+    if closed:
+        table = TaskAssignment.__table__
+        session.connection().execute(delete(table).where(table.c.task_id.in_(closed)))

@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
@@ -252,8 +252,15 @@ class Campaigns:
         else:
             ready = [t.task_spec.bpmn_name or t.task_spec.name for t in ready_tasks(wf, manual=True)]
             values = {"stage": "、".join(dict.fromkeys(ready)) or _waiting_stage(wf)}
-        table = Candidate.__table__
-        session.connection().execute(update(table).where(table.c.id == instance.id).values(values))
+        statement = _STAGE_UPDATES.get(tuple(values))
+        if statement is None:
+            table = Candidate.__table__
+            statement = _STAGE_UPDATES[tuple(values)] = update(table).where(table.c.id == bindparam("b_id")).values(
+                {k: bindparam(k) for k in values})
+        session.connection().execute(statement, {**values, "b_id": instance.id})
+
+
+_STAGE_UPDATES: dict[tuple, object] = {}  # built once per set of columns written
 
 
 def _waiting_stage(wf: BpmnWorkflow) -> str:

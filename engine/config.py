@@ -25,5 +25,7 @@ class Settings:
     )
     # Script/expression wall-clock budget; BPMN expressions here are one-liners, so a second is generous.
     script_time_limit: float = float(os.environ.get("PINGXUAN_SCRIPT_TIME_LIMIT", "1.0"))
+    # Workflows a runtime keeps in memory between commands (least recently used go first).
+    workflow_cache_size: int = int(os.environ.get("PINGXUAN_WORKFLOW_CACHE", "2000"))
     # How often the in-process scheduler wakes the timer sweep.
     timer_sweep_seconds: float = float(os.environ.get("PINGXUAN_TIMER_SWEEP_SECONDS", "10"))

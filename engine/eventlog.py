@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .models import Event, Instance
@@ -31,19 +31,21 @@ def chain_hash(prev_hash: str, event_bytes: bytes) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + event_bytes).hexdigest()
 
 
-def append(session: Session, instance: Instance, type_: str, actor: str, at: datetime, payload: dict) -> Event:
-    """Append the instance's next event; the caller's transaction also moves instance.last_seq/hash."""
+_INSERT = insert(Event.__table__)
+
+
+def append(session: Session, instance: Instance, type_: str, actor: str, at: datetime, payload: dict) -> None:
+    """Append the instance's next event; the caller's transaction also moves instance.last_seq/hash.
+    Written with a plain INSERT: nothing reads the row back within the command."""
     # Round-trip through JSON so the stored payload is exactly what was hashed (no tuples, no dates).
     payload = json.loads(json.dumps(payload, ensure_ascii=False))
     seq = instance.last_seq + 1
     digest = chain_hash(instance.last_hash, canonical(instance.id, seq, type_, actor, at, payload))
-    event = Event(
-        instance_id=instance.id, seq=seq, type=type_, actor=actor, at=at,
-        payload=payload, prev_hash=instance.last_hash, hash=digest,
-    )
-    session.add(event)
+    session.connection().execute(_INSERT, {
+        "instance_id": instance.id, "seq": seq, "type": type_, "actor": actor, "at": at,
+        "payload": payload, "prev_hash": instance.last_hash, "hash": digest,
+    })
     instance.last_seq, instance.last_hash = seq, digest
-    return event
 
 
 def events_of(session: Session, instance_id: str, upto: int | None = None) -> list[Event]:

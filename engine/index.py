@@ -152,16 +152,32 @@ def _sync_timers(connection, instance_id, statuses, written, at: datetime) -> No
             changes.append({"b_task": task_id, "status": "cancelled", **released})
             statuses[task_id] = "cancelled"
     table = Timer.__table__
+    for change in changes:
+        change["b_instance"] = instance_id
     _write(connection, table, inserts, changes,
-           (table.c.instance_id == instance_id) & (table.c.task_id == bindparam("b_task")))
+           (table.c.instance_id == bindparam("b_instance")) & (table.c.task_id == bindparam("b_task")))
 
 
 def _write(connection, table, inserts: list[dict], changes: list[dict], where) -> None:
     """Insert new rows and apply changes, one executemany per shape of change."""
     if inserts:
-        connection.execute(insert(table), inserts)
+        connection.execute(_statement(("insert", table.name), lambda: insert(table)), inserts)
     shapes: dict[tuple, list[dict]] = {}
     for change in changes:
         shapes.setdefault(tuple(sorted(change)), []).append(change)
     for keys, rows in shapes.items():
-        connection.execute(update(table).where(where).values({k: bindparam(k) for k in keys if k != "b_task"}), rows)
+        statement = _statement(("update", table.name, keys), lambda: update(table).where(where).values(
+            {k: bindparam(k) for k in keys if not k.startswith("b_")}))
+        connection.execute(statement, rows)
+
+
+_STATEMENTS: dict[tuple, object] = {}
+
+
+def _statement(key: tuple, build):
+    """Statements built once per shape: building one and computing its cache key costs more than
+    running it. The WHERE of a table's updates is the same for every shape, so the key omits it."""
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement

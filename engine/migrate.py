@@ -27,3 +27,8 @@ def revision(db: Database, message: str) -> None:
     """Developer helper: autogenerate a migration from the models against an up-to-date database."""
     with db.engine.begin() as connection:
         command.revision(_config(connection), message=message, autogenerate=True)
+
+
+def downgrade(db: Database, revision: str) -> None:
+    with db.engine.begin() as connection:
+        command.downgrade(_config(connection), revision)

@@ -45,7 +45,9 @@ class Instance(Base):
     process_id: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))  # running | completed | cancelled
     version: Mapped[int] = mapped_column(Integer)  # optimistic lock: bumped by every command
-    snapshot: Mapped[str] = mapped_column(Text)  # workflow shell: everything but the tasks
+    # The top workflow's shell: everything but its tasks and subprocesses. Read only when the
+    # workflow is not cached (a campaign's shell is small, its subprocesses' are not).
+    snapshot: Mapped[str] = mapped_column(Text, deferred=True)
     id_counter: Mapped[int] = mapped_column(Integer)  # next deterministic task id
     last_seq: Mapped[int] = mapped_column(Integer)  # sequence number of the newest event
     last_hash: Mapped[str] = mapped_column(String(64))
@@ -67,6 +69,18 @@ class TaskSnapshot(Base):
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)  # creation order: parents before children
     workflow: Mapped[str] = mapped_column(String(36))  # "" for the top workflow, else subprocess id
+    body: Mapped[str] = mapped_column(Text)
+
+
+class SubprocessShell(Base):
+    """One subprocess's shell (its data, last task, completion); rewritten only when it changed."""
+
+    __tablename__ = "subprocess_shells"
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True
+    )
+    subprocess_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # its parent task's id
+    seq: Mapped[int] = mapped_column(Integer)  # creation order: a parent before its nested subprocesses
     body: Mapped[str] = mapped_column(Text)
 
 

@@ -214,11 +214,15 @@ class Runtime:
     def _lock(self, session: Session, instance_ids: list[str]) -> None:
         """On PostgreSQL, lock the instances' rows, in id order so two batches cannot deadlock: a
         concurrent command on the same instance then waits and sees the new version (a conflict)
-        instead of running its whole step only to collide on the rows it writes. On SQLite the
-        write transaction (BEGIN IMMEDIATE) already excludes every other writer."""
+        instead of running its whole step only to collide on the rows it writes. The rows are
+        loaded by the same query, so `_instance` needs no second round trip. On SQLite the write
+        transaction (BEGIN IMMEDIATE) already excludes every other writer; only list acts preload."""
         ids = sorted({i for i in instance_ids if _is_uuid(i)})
+        query = select(Instance).where(Instance.id.in_(ids)).order_by(Instance.id)
         if self.db.is_postgres and ids:
-            session.execute(select(Instance.id).where(Instance.id.in_(ids)).order_by(Instance.id).with_for_update())
+            session.scalars(query.with_for_update()).all()
+        elif len(ids) > 1:  # a list act: load its instances in one query rather than one each
+            session.scalars(query).all()
 
     def _instance(self, session: Session, instance_id: str) -> Instance:
         instance = session.get(Instance, instance_id) if _is_uuid(instance_id) else None

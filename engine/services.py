@@ -72,7 +72,8 @@ def build(settings: Settings | None = None, db: Database | None = None,
     db = db or Database(settings.database_url)
     calendar = CalendarProvider(db)
     engine = RestrictedScriptEngine(host_functions(calendar), time_limit=settings.script_time_limit)
-    runtime = Runtime(db, engine, lanes=load_lanes(settings), forms=FormRegistry(settings.forms_dir), clock=clock)
+    runtime = Runtime(db, engine, lanes=load_lanes(settings), forms=FormRegistry(settings.forms_dir), clock=clock,
+                      cache_size=settings.workflow_cache_size)
     runtime.before_command.append(calendar.refresh)
     runtime.observers.append(forget_closed_assignments)
     return Services(settings, db, runtime, calendar, Campaigns(runtime, settings.processes_dir))

@@ -15,8 +15,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from .models import Instance, TaskSnapshot
-from .spiff import ProcessSpecs, all_workflows, restore_workflow, task_body, workflow_shell_json
+from .models import Instance, SubprocessShell, TaskSnapshot
+from .spiff import ProcessSpecs, all_workflows, restore_workflow, subprocess_shell_json, task_body, workflow_shell_json
 
 
 _MAY_CHANGE_IN_PLACE = TaskState.STARTED | TaskState.WAITING
@@ -29,6 +29,9 @@ class LiveWorkflow:
     workflow: BpmnWorkflow
     stored: dict[UUID, str] = field(default_factory=dict)  # task id -> workflow key, for every stored row
     open_bodies: dict[UUID, str] = field(default_factory=dict)  # stored body of each unfinished task
+    shells: dict[str, str] = field(default_factory=dict)  # stored shell of each subprocess, by key
+    sealed: set[str] = field(default_factory=set)  # subprocesses stored as completed: they stay so
+    next_shell_seq: int = 0
     # State of each human-task row and timer row by task id (None: not read yet); see index.sync.
     human_states: dict[str, str] | None = None
     timer_states: dict[str, str] | None = None
@@ -49,8 +52,15 @@ def load(session: Session, instance: Instance, specs: ProcessSpecs, script_engin
     grouped: dict[str, list[str]] = defaultdict(list)
     for _task_id, key, body in rows:
         grouped[key].append(body)
-    wf = restore_workflow(specs, json.loads(instance.snapshot), grouped, script_engine)
-    live = LiveWorkflow(wf, {UUID(task_id): key for task_id, key, _ in rows})
+    shell_rows = session.execute(
+        select(SubprocessShell.subprocess_id, SubprocessShell.body, SubprocessShell.seq)
+        .where(SubprocessShell.instance_id == instance.id).order_by(SubprocessShell.seq)).all()
+    shells = {key: json.loads(body) for key, body, _ in shell_rows}
+    wf = restore_workflow(specs, json.loads(instance.snapshot), shells, grouped, script_engine)
+    live = LiveWorkflow(wf, {UUID(task_id): key for task_id, key, _ in rows},
+                        shells={key: body for key, body, _ in shell_rows},
+                        sealed={key for key, shell in shells.items() if shell.get("completed")},
+                        next_shell_seq=shell_rows[-1][2] + 1 if shell_rows else 0)
     for task_id, _key, body in rows:
         if not wf.get_task_from_id(UUID(task_id)).has_state(TaskState.FINISHED_MASK):
             live.open_bodies[UUID(task_id)] = body
@@ -82,7 +92,7 @@ def save(session: Session, instance: Instance, live: LiveWorkflow, since: float,
             if task_id in stored and open_bodies.get(task_id) == body:
                 continue
             if task_id in stored:
-                updates.append({"b_instance": instance.id, "b_task": str(task_id), "body": body})
+                updates.append({"b_instance": instance.id, "b_key": str(task_id), "body": body})
             else:
                 inserts.append({"instance_id": instance.id, "task_id": str(task_id),
                                 "seq": creation_order[task_id], "workflow": key, "body": body})
@@ -91,22 +101,65 @@ def save(session: Session, instance: Instance, live: LiveWorkflow, since: float,
                 open_bodies.pop(task_id, None)
             else:
                 open_bodies[task_id] = body
-    removed = [str(task_id) for task_id in stored.keys() - current.keys()]
-    if removed:
-        session.execute(delete(TaskSnapshot).where(
-            TaskSnapshot.instance_id == instance.id, TaskSnapshot.task_id.in_(removed)))
-        for task_id in removed:
-            open_bodies.pop(UUID(task_id), None)
-    table = TaskSnapshot.__table__
-    if inserts:
-        session.connection().execute(insert(table), inserts)
-    if updates:
-        session.connection().execute(
-            update(table)
-            .where(table.c.instance_id == bindparam("b_instance"), table.c.task_id == bindparam("b_task"))
-            .values(body=bindparam("body")),
-            updates,
-        )
+    removed = sorted(str(task_id) for task_id in stored.keys() - current.keys())
+    for task_id in removed:
+        open_bodies.pop(UUID(task_id), None)
+    _TASK_ROWS.write(session.connection(), instance.id, inserts, updates, removed)
     live.stored = current
-    instance.snapshot = workflow_shell_json(live.workflow)
+    _save_shells(session, instance, live)
     return Written(written, removed)
+
+
+def _save_shells(session: Session, instance: Instance, live: LiveWorkflow) -> None:
+    """The top shell on the instance row; each subprocess's shell in its own row, written when it
+    changed. A subprocess stored as completed does not change again, so it is not even encoded."""
+    instance.snapshot = workflow_shell_json(live.workflow)  # its last task moves with every command
+    stored = live.shells
+    inserts, updates, current = [], [], set()
+    for sp_id, sp in live.workflow.subprocesses.items():
+        key = str(sp_id)
+        current.add(key)
+        if sp.completed and key in live.sealed:
+            continue
+        body = subprocess_shell_json(sp)
+        if sp.completed:
+            live.sealed.add(key)
+        else:  # reopened (退回 into it): it must be encoded again once it completes anew
+            live.sealed.discard(key)
+        if stored.get(key) == body:
+            continue
+        if key in stored:
+            updates.append({"b_instance": instance.id, "b_key": key, "body": body})
+        else:
+            inserts.append({"instance_id": instance.id, "subprocess_id": key, "seq": live.next_shell_seq, "body": body})
+            live.next_shell_seq += 1
+        stored[key] = body
+    removed = sorted(stored.keys() - current)
+    for key in removed:
+        del stored[key]
+        live.sealed.discard(key)
+    _SHELL_ROWS.write(session.connection(), instance.id, inserts, updates, removed)
+
+
+class _BodyRows:
+    """Statements for a table of (instance, key) -> body rows, built once: building and caching
+    a statement anew costs more than running it."""
+
+    def __init__(self, table, key):
+        self.insert = insert(table)
+        self.update = update(table).where(table.c.instance_id == bindparam("b_instance"),
+                                          key == bindparam("b_key")).values(body=bindparam("body"))
+        self.delete = delete(table).where(table.c.instance_id == bindparam("b_instance"),
+                                          key.in_(bindparam("b_keys", expanding=True)))
+
+    def write(self, connection, instance_id: str, inserts: list[dict], updates: list[dict], removed: list[str]):
+        if removed:
+            connection.execute(self.delete, {"b_instance": instance_id, "b_keys": removed})
+        if inserts:
+            connection.execute(self.insert, inserts)
+        if updates:
+            connection.execute(self.update, updates)
+
+
+_TASK_ROWS = _BodyRows(TaskSnapshot.__table__, TaskSnapshot.__table__.c.task_id)
+_SHELL_ROWS = _BodyRows(SubprocessShell.__table__, SubprocessShell.__table__.c.subprocess_id)

@@ -51,7 +51,7 @@ def _task_dict(task, internal_data, data) -> dict:
 # data) whenever its logger's own level is unset; that walk ran on every task completion.
 for _name in ("spiff.workflow", "spiff.task"):
     if logging.getLogger(_name).level == logging.NOTSET:
-        logging.getLogger(_name).setLevel(logging.INFO)
+        logging.getLogger(_name).setLevel(logging.WARNING)
 
 _config = dict(SPIFF_CONFIG)
 _config[Task] = FullDataTaskConverter
@@ -103,23 +103,36 @@ def _workflow_attrs(wf, convert=None) -> dict:
     }
 
 
-def workflow_shell_json(wf: BpmnWorkflow) -> str:
-    """The shell as stored. Workflow data is plain JSON in practice, so try it as is first (the
-    registry walk over every subprocess's data was a third of a command's cost)."""
+def _dump_plain_first(build) -> str:
+    """Workflow data is plain JSON in practice, so dump it as is first (the registry walk over
+    every subprocess's data was a third of a command's cost); `build(convert)` makes the dict."""
     try:
-        return json.dumps(workflow_shell(wf, convert=lambda data: data), ensure_ascii=False,
-                          separators=(",", ":"), allow_nan=False)
+        return json.dumps(build(lambda data: data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
-        return json.dumps(workflow_shell(wf), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(build(None), ensure_ascii=False, separators=(",", ":"))
+
+
+def workflow_shell_json(wf: BpmnWorkflow) -> str:
+    """The top workflow's shell as stored: without its tasks and without its subprocesses."""
+    return _dump_plain_first(lambda convert: _top_shell(wf, convert))
+
+
+def subprocess_shell_json(sp) -> str:
+    return _dump_plain_first(lambda convert: _subprocess_shell(sp, convert))
+
+
+def _top_shell(wf: BpmnWorkflow, convert=None) -> dict:
+    return {**_workflow_attrs(wf, convert), "bpmn_events": REGISTRY.convert(wf.bpmn_events)}
+
+
+def _subprocess_shell(sp, convert=None) -> dict:
+    return {**_workflow_attrs(sp, convert), "parent_task_id": str(sp.parent_task_id), "spec": sp.spec.name}
 
 
 def workflow_shell(wf: BpmnWorkflow, convert=None) -> dict:
-    shell = _workflow_attrs(wf, convert)
-    shell["bpmn_events"] = REGISTRY.convert(wf.bpmn_events)
-    shell["subprocesses"] = {
-        str(sp_id): {**_workflow_attrs(sp, convert), "parent_task_id": str(sp.parent_task_id), "spec": sp.spec.name}
-        for sp_id, sp in wf.subprocesses.items()
-    }
+    """The whole shell, subprocesses included (what replay compares)."""
+    shell = _top_shell(wf, convert)
+    shell["subprocesses"] = {str(sp_id): _subprocess_shell(sp, convert) for sp_id, sp in wf.subprocesses.items()}
     return shell
 
 
@@ -134,8 +147,10 @@ def task_body(task: Task) -> str:
         return json.dumps(REGISTRY.convert(task), ensure_ascii=False, separators=(",", ":"))
 
 
-def restore_workflow(specs: ProcessSpecs, shell: dict, tasks: dict[str, list[str]], script_engine) -> BpmnWorkflow:
-    """Rebuild a workflow from its shell and task bodies (grouped by workflow key, "" = top).
+def restore_workflow(specs: ProcessSpecs, shell: dict, subprocess_shells: dict[str, dict],
+                     tasks: dict[str, list[str]], script_engine) -> BpmnWorkflow:
+    """Rebuild a workflow from its shell, its subprocesses' shells (in creation order) and task
+    bodies (grouped by workflow key, "" = top).
 
     Mirrors BpmnWorkflowConverter.from_dict, but takes the parsed specs instead of serialized ones:
     specs belong to the deployment, not to each instance."""
@@ -143,7 +158,7 @@ def restore_workflow(specs: ProcessSpecs, shell: dict, tasks: dict[str, list[str
     _restore_tasks(wf, tasks.get("", []))
     _restore_attrs(wf, shell)
     wf.bpmn_events = REGISTRY.restore(shell.get("bpmn_events", []))
-    _restore_subprocesses(wf, shell.get("subprocesses", {}), tasks)
+    _restore_subprocesses(wf, subprocess_shells, tasks)
     return wf
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, delete, select
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, bindparam, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Base, HumanTask
+from .models import Base
 from .timeutil import UTCDateTime
 
 
@@ -45,10 +45,13 @@ class TaskDraft(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+_FORGET = delete(TaskAssignment.__table__).where(
+    TaskAssignment.__table__.c.task_id.in_(bindparam("ids", expanding=True)))
+
+
 def forget_closed_assignments(session: Session, _instance, _workflow, closed: list[str]) -> None:
     """Runtime observer: a reassignment only matters while its task is open (the event log keeps
     the record), so rows of tasks the command closed go. The table then holds only open reassigned
     tasks, which keeps the inbox's per-user exclusion cheap however long a campaign runs."""
     if closed:
-        table = TaskAssignment.__table__
-        session.connection().execute(delete(table).where(table.c.task_id.in_(closed)))
+        session.connection().execute(_FORGET, {"ids": closed})

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from engine.campaign_models import Candidate
 from engine.config import REPO_ROOT, TIMEZONE
 from engine.models import HumanTask, Timer
-from engine.timers import sweep
 
 DEMO_FORMS = REPO_ROOT / "demo" / "forms"
 
@@ -29,9 +28,16 @@ class Policy:
 
 
 class Actors:
-    def __init__(self, services, policy: Policy | None = None):
-        self.services, self.policy = services, policy or Policy()
+    """`units`: act only for candidates of these recommending units (one of several simulation
+    workers); None acts for the whole campaign."""
+
+    def __init__(self, services, policy: Policy | None = None, units: set[str] | None = None):
+        self.services, self.policy, self.units = services, policy or Policy(), units
         self._forms: dict[str, dict] = {}
+
+    def _mine(self, query, campaign_id: str):
+        query = query.where(Candidate.campaign_id == campaign_id)
+        return query.where(Candidate.unit.in_(sorted(self.units))) if self.units is not None else query
 
     def form(self, name: str) -> dict:
         if name not in self._forms:
@@ -61,6 +67,10 @@ class Actors:
             elif form == "common/publicity_posting.json":
                 self.services.campaigns.post_publicity(
                     campaign_id, [t.task_id for t, _ in items], self._posting(items), "模拟经办人")
+            elif form == "common/department_opinion.json":
+                # A department answers the candidates put to it in one reply (函复), one form each.
+                self.services.runtime.complete_many(
+                    [(t.instance_id, t.task_id, self._answer(t, c), None) for t, c in items], "模拟经办人")
             else:
                 for task, candidate in items:
                     self.services.runtime.complete_task(task.instance_id, task.task_id,
@@ -69,10 +79,9 @@ class Actors:
 
     def _open(self, campaign_id: str):
         with self.services.db.transaction(write=False) as session:
-            return session.execute(
+            return session.execute(self._mine(
                 select(HumanTask, Candidate).join(Candidate, Candidate.id == HumanTask.instance_id)
-                .where(Candidate.campaign_id == campaign_id, HumanTask.state == "ready")
-                .order_by(HumanTask.created_at)).all()
+                .where(HumanTask.state == "ready"), campaign_id).order_by(HumanTask.created_at)).all()
 
     def _answer(self, task, candidate) -> dict:
         if task.form == "common/department_opinion.json":
@@ -127,16 +136,31 @@ class Actors:
             if due is None:
                 break
             clock.set(due + timedelta(seconds=1))
-            sweep(self.services.runtime)
+            self._fire_due(campaign_id)
         return self.outcomes(campaign_id)
 
     def _next_due(self, campaign_id: str):
         with self.services.db.transaction(write=False) as session:
-            return session.scalar(select(func.min(Timer.due_at)).join(Candidate, Candidate.id == Timer.instance_id)
-                                  .where(Candidate.campaign_id == campaign_id, Timer.status == "waiting"))
+            return session.scalar(self._mine(select(func.min(Timer.due_at)).join(
+                Candidate, Candidate.id == Timer.instance_id).where(Timer.status == "waiting"), campaign_id))
+
+    def _fire_due(self, campaign_id: str) -> None:
+        """What the timer worker would do now, for this campaign's (or these units') candidates."""
+        runtime = self.services.runtime
+        with self.services.db.transaction(write=False) as session:
+            due = session.scalars(self._mine(select(Timer.instance_id).distinct().join(
+                Candidate, Candidate.id == Timer.instance_id).where(
+                Timer.status == "waiting", Timer.due_at < runtime.clock()), campaign_id)).all()
+        for instance_id in sorted(due):
+            runtime.fire_timers(instance_id)
 
     def outcomes(self, campaign_id: str) -> dict:
         with self.services.db.transaction(write=False) as session:
-            rows = session.execute(select(Candidate.outcome, func.count()).where(Candidate.campaign_id == campaign_id)
-                                   .group_by(Candidate.outcome)).all()
-        return {outcome or "进行中": count for outcome, count in rows}
+            return outcome_counts(session, campaign_id)
+
+
+def outcome_counts(session, campaign_id: str) -> dict[str, int]:
+    """Candidates per end state ("进行中" for those still under way)."""
+    rows = session.execute(select(Candidate.outcome, func.count()).where(Candidate.campaign_id == campaign_id)
+                           .group_by(Candidate.outcome)).all()
+    return {outcome or "进行中": count for outcome, count in rows}

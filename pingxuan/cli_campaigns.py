@@ -1,41 +1,26 @@
 """`pingxuan demo` and `pingxuan simulate`: live demo campaigns, and whole simulated campaigns."""
 from __future__ import annotations
 
+import os
 import tempfile
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from engine import definitions, migrate
-from engine.catalog import deploy
-from engine.campaign_models import Campaign, Candidate
+from engine.campaign_models import Campaign
 from engine.config import Settings, TIMEZONE
-from engine.db import Database
 from engine.errors import PingxuanError
 
 from .actors import Actors
+from .clock import FastClock
 
 DEMO_PREFIX = "【演示】"
 # Fictional candidates: (name, award type, candidate type, tags); units come from the variant's quota table.
 DEMO_PEOPLE = [("演示机加工车间", "collective", "国有企业", []), ("演示技术员甲", "individual", "非公企业", []),
                ("演示工程师乙", "individual", "国有企业", []), ("演示研发中心", "collective", "非公企业", []),
                ("演示班组长丙", "individual", "国有企业", [])]
-
-
-class FastClock:
-    """Starts at a given instant and only moves when the simulation moves it."""
-
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, value: datetime) -> None:
-        self.now = max(self.now, value)
 
 
 def _variants(settings: Settings) -> list[str]:
@@ -94,52 +79,25 @@ def _seed_demo_campaign(services, variant, name, deadline, clock, now) -> int:
 @click.option("--variant", required=True, help="流程变体，例如 001")
 @click.option("--candidates", "count", default=100, show_default=True, type=click.IntRange(1, 100000))
 @click.option("--database", default=None, help="数据库 URL（默认：临时 SQLite 文件，不影响正式数据）")
+@click.option("--workers", default=None, type=click.IntRange(1, 16),
+              help="并行的模拟进程数（按推荐单位分工）；默认 PostgreSQL 为 CPU 核数，SQLite 为 1")
 @click.pass_context
-def simulate(ctx: click.Context, variant: str, count: int, database: str | None) -> None:
+def simulate(ctx: click.Context, variant: str, count: int, database: str | None, workers: int | None) -> None:
     """用模拟的经办人把整个评选活动运行到审定结束（时钟快进），输出各结局的数量。"""
-    from engine.services import build, seed_calendar
+    from . import simulation
 
     settings = ctx.obj["ctx"].settings
     if variant not in _variants(settings):
         raise click.ClickException(f"没有变体 {variant}；可用：{'、'.join(_variants(settings))}")
-    db = Database(database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'simulate.db'}")
-    migrate.upgrade(db)
-    seed_calendar(db)
-    clock = FastClock(datetime.now(timezone.utc))
-    services = build(settings, db=db, clock=clock)
-    deploy(services, variant, definitions.bundle_from_folder(settings.processes_dir / variant), "simulate")
-    started = time.perf_counter()
+    url = database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'simulate.db'}"
+    if workers is None:
+        workers = 1 if url.startswith("sqlite") else (os.cpu_count() or 1)
     try:
-        deadline = {"submit_by": (clock.now + timedelta(days=60)).astimezone(TIMEZONE).date().isoformat()}
-        base = services.campaigns.config(services.campaigns.create(variant, "模拟", deadlines=deadline))
-        # Spread candidates evenly over units and award types; scale quotas so that every unit's
-        # smallest quota still takes its share (real quotas allow far fewer than a load test needs).
-        slots = [(q["unit"], a) for q in base["quotas"] for a in base["award_types"]
-                 if q["limits"].get(a, q["limits"].get("total", 0)) > 0]
-        smallest = min(q["limits"].get(a, q["limits"].get("total", 0)) for q in base["quotas"]
-                       for a in base["award_types"] if q["limits"].get(a, q["limits"].get("total", 0)) > 0)
-        share = -(-count // len(slots))
-        campaign_id = services.campaigns.create(variant, "模拟", name=f"模拟 {count} 个推荐对象", deadlines=deadline,
-                                                quota_scale=max(1, -(-share // smallest) * 2))
-        types = base["candidate_types"]
-        with click.progressbar(length=count, label="提交推荐") as bar:
-            for i in range(count):
-                unit, award_type = slots[i % len(slots)]
-                services.campaigns.nominate(campaign_id, unit=unit, award_type=award_type,
-                                            candidate_type=types[i % len(types)],
-                                            name=f"模拟对象{i + 1:05d}", actor="模拟推荐单位")
-                bar.update(1)
-        actors = Actors(services)
-        with click.progressbar(length=count, label="评选进行") as bar:
-            def progress():
-                with db.transaction(write=False) as session:
-                    done = session.scalar(select(func.count()).select_from(Candidate).where(
-                        Candidate.campaign_id == campaign_id, Candidate.outcome.is_not(None)))
-                bar.update(done - bar.pos)
-            outcomes = actors.run_to_decision(campaign_id, clock, max_rounds=500, on_round=progress)
+        shares = simulation.prepare(settings, url, variant, count, workers)
+        result = simulation.run(shares, count)
     except PingxuanError as exc:
         raise click.ClickException(exc.message) from exc
-    elapsed = time.perf_counter() - started
-    click.echo(f"\n变体 {variant}，{count} 个推荐对象，用时 {elapsed:.1f} 秒（{db.engine.dialect.name}）：")
-    for outcome, n in sorted(outcomes.items(), key=lambda kv: -kv[1]):
+    click.echo(f"\n变体 {variant}，{count} 个推荐对象，{len(shares)} 个模拟进程，用时 {result.seconds:.1f} 秒"
+               f"（{result.dialect}）：")
+    for outcome, n in sorted(result.outcomes.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {outcome}: {n}")

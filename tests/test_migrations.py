@@ -1,9 +1,19 @@
-"""The Alembic migrations build exactly the schema the models describe, on both databases."""
+"""The Alembic migrations build exactly the schema the models describe, on both databases, and
+carry stored workflows across."""
+import json
+from datetime import datetime, timezone
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, select
 
-from engine import migrate
-from engine.models import Base
+from engine import audit, migrate
+from engine.config import REPO_ROOT, Settings
+from engine.models import Base, Instance, SubprocessShell
+from engine.services import build, seed_calendar
+from engine.spiff import full_state
+from pingxuan.actors import Actors
+from tests.conftest import deploy_folder
 
 
 def test_upgrade_from_empty_matches_models(empty_db):
@@ -12,3 +22,38 @@ def test_upgrade_from_empty_matches_models(empty_db):
     with empty_db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_subprocess_shells_move_to_their_own_rows_and_back(empty_db, clock):
+    """0004 splits each instance's subprocess shells out of the instance row; a workflow stored
+    before it loads the same after it (and after a downgrade), and still replays."""
+    migrate.upgrade(empty_db)
+    seed_calendar(empty_db)
+    clock.set(datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc))
+    services = build(Settings(database_url=empty_db.url), db=empty_db, clock=clock)
+    deploy_folder(services, REPO_ROOT / "processes" / "001")
+    campaign = services.campaigns.create("001", "专班办公室")
+    view = services.campaigns.nominate(campaign, unit="渝中区", award_type="individual", candidate_type="国有企业",
+                                       name="张某", actor="渝中区经办人")
+    for _ in range(3):  # fill the form, post the 单位公示: a publicity subprocess is under way
+        Actors(services).act(campaign)
+
+    def state():
+        fresh = build(Settings(database_url=empty_db.url), db=empty_db, clock=clock)  # nothing cached
+        return full_state(fresh.runtime.workflow(view.id))
+
+    before = state()
+    assert before["subprocesses"], "the scenario should have reached a subprocess"
+    with empty_db.transaction(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(SubprocessShell)) == len(before["subprocesses"])
+
+    migrate.downgrade(empty_db, "0003")
+    assert "subprocess_shells" not in inspect(empty_db.engine).get_table_names()
+    with empty_db.engine.connect() as conn:
+        stored = json.loads(conn.execute(select(Instance.__table__.c.snapshot)
+                                         .where(Instance.__table__.c.id == view.id)).scalar_one())
+    assert stored["subprocesses"].keys() == before["subprocesses"].keys()
+
+    migrate.upgrade(empty_db)
+    assert state() == before
+    assert audit.replay(services, view.id).ok

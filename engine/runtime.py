@@ -130,8 +130,7 @@ class Runtime:
         """Advance an instance whose timers are due; False if none was (already fired elsewhere)."""
         at = self._prepare()
         with self.db.transaction() as session:
-            self._lock(session, [instance_id])
-            instance = self._instance(session, instance_id)
+            instance = self._instance(session, instance_id, self._lock(session, [instance_id]))
             if instance.status != "running":
                 return False
             live = self._take(session, instance)
@@ -166,9 +165,9 @@ class Runtime:
         taken: dict[str, tuple[Instance, snapshot.LiveWorkflow]] = {}
         views = []
         with self.db.transaction() as session:
-            self._lock(session, [c[0] for c in commands])
+            loaded = self._lock(session, [c[0] for c in commands])
             for instance_id, expected_version, event_type, payload, check in commands:
-                instance = self._instance(session, instance_id)
+                instance = self._instance(session, instance_id, loaded)
                 if expected_version is not None and instance.version != expected_version:
                     raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {expected_version}），请刷新后重试")
                 if instance.status != "running":
@@ -211,21 +210,23 @@ class Runtime:
             hook()
         return self._now()
 
-    def _lock(self, session: Session, instance_ids: list[str]) -> None:
+    def _lock(self, session: Session, instance_ids: list[str]) -> dict[str, Instance]:
         """On PostgreSQL, lock the instances' rows, in id order so two batches cannot deadlock: a
         concurrent command on the same instance then waits and sees the new version (a conflict)
-        instead of running its whole step only to collide on the rows it writes. The rows are
-        loaded by the same query, so `_instance` needs no second round trip. On SQLite the write
-        transaction (BEGIN IMMEDIATE) already excludes every other writer; only list acts preload."""
+        instead of running its whole step only to collide on the rows it writes. On SQLite the write
+        transaction (BEGIN IMMEDIATE) already excludes every other writer. Either way the rows are
+        loaded by this one query and handed to `_instance` (the session's identity map holds rows
+        only weakly)."""
         ids = sorted({i for i in instance_ids if _is_uuid(i)})
+        if not ids:
+            return {}
         query = select(Instance).where(Instance.id.in_(ids)).order_by(Instance.id)
-        if self.db.is_postgres and ids:
-            session.scalars(query.with_for_update()).all()
-        elif len(ids) > 1:  # a list act: load its instances in one query rather than one each
-            session.scalars(query).all()
+        return {i.id: i for i in session.scalars(query.with_for_update() if self.db.is_postgres else query)}
 
-    def _instance(self, session: Session, instance_id: str) -> Instance:
-        instance = session.get(Instance, instance_id) if _is_uuid(instance_id) else None
+    def _instance(self, session: Session, instance_id: str, loaded: dict[str, Instance] | None = None) -> Instance:
+        instance = (loaded or {}).get(instance_id)
+        if instance is None and _is_uuid(instance_id):
+            instance = session.get(Instance, instance_id)
         if instance is None:
             raise NotFound(f"流程实例 {instance_id} 不存在")
         return instance

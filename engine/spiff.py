@@ -15,7 +15,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 
-from . import determinism  # noqa: F401  (installs the deterministic seams before any workflow exists)
+from . import determinism, stepping  # noqa: F401  (install their seams before any workflow exists)
 from .errors import DefinitionError
 from .safe_xml import parse_xml
 

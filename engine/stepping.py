@@ -1,17 +1,21 @@
 """Engine steps without walking the whole task tree.
 
 SpiffWorkflow's `do_engine_steps` asks `get_tasks(state=READY)` of each workflow over and over, and
-each ask walks the entire tree, finished history included: half of a command's stepping time on a
-campaign's 130-task workflows. `ready_tasks` gives the same list in the same (depth-first) order by
-scanning the task dicts for READY tasks and sorting only those few by their tree position. The
-order matters (parallel branches run, and issue ids, in it), so `VERIFY` makes every call compare
-itself with Spiff's own walk; the test suite turns it on.
+after every task completion it walks the tree again for WAITING tasks; each walk visits the entire
+tree, finished history included: half of a command's stepping time on a campaign's 130-task
+workflows. Here both lists come from scanning the task dicts and sorting the few tasks found by
+their tree position, which gives Spiff's depth-first order. The order matters (parallel branches
+run, and issue ids, in it), so `VERIFY` makes every call check itself against Spiff's own walk; the
+test suite turns it on.
+
+(Spiff's walk also stops descending at depth 1,000; a campaign's trees are a few dozen deep.)
 """
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.task import TaskState
+from SpiffWorkflow.util.task import TaskIterator, TaskState
+from SpiffWorkflow.workflow import Workflow
 
 VERIFY = False
 
@@ -87,3 +91,33 @@ def _tree_position(top: BpmnWorkflow, workflow, task: Task) -> list[int]:
         node = top.get_task_from_id(node.workflow.parent_task_id)
     path.reverse()
     return path
+
+
+def update_waiting_tasks(workflow: Workflow) -> None:
+    """`Workflow.update_waiting_tasks` (SpiffWorkflow 3.2.0), which Spiff calls after every task
+    completion: update each WAITING task of this workflow's own tree, in depth-first order. Spiff's
+    walk is lazy, so a task that stopped waiting before its turn is skipped here too."""
+    waiting = [t for t in workflow.tasks.values() if t._state == TaskState.WAITING]
+    if len(waiting) > 1:
+        waiting.sort(key=lambda t: _tree_position(None, workflow, t))
+    if VERIFY:
+        _verified_update(workflow, waiting)
+        return
+    for task in waiting:
+        if task._state == TaskState.WAITING:
+            task.task_spec._update(task)
+
+
+def _verified_update(workflow: Workflow, predicted: list[Task]) -> None:
+    """Spiff's own lazy walk, checked against the prediction: it may skip a predicted task that
+    stopped waiting first, but must not update one the prediction lacks or in another order."""
+    visited = []
+    for task in TaskIterator(workflow.task_tree, state=TaskState.WAITING):
+        visited.append(task.id)
+        task.task_spec._update(task)
+    order = [t.id for t in predicted]
+    if not set(visited) <= set(order) or visited != [i for i in order if i in set(visited)]:
+        raise AssertionError("update_waiting_tasks differs from SpiffWorkflow's walk")
+
+
+Workflow.update_waiting_tasks = update_waiting_tasks

@@ -44,8 +44,7 @@ def run_command(runtime, instance_id: str, expected_version: int | None, event_t
     writes that must commit together with the event (a reassignment row, say)."""
     at = runtime._prepare()
     with runtime.db.transaction() as session:
-        runtime._lock(session, [instance_id])
-        instance = runtime._instance(session, instance_id)
+        instance = runtime._instance(session, instance_id, runtime._lock(session, [instance_id]))
         if expected_version is not None and instance.version != expected_version:
             raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {expected_version}），请刷新后重试")
         if instance.status != "running":

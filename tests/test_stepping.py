@@ -11,12 +11,12 @@ from SpiffWorkflow.util.task import TaskState
 from engine import stepping
 from engine.spiff import parse_bundle, specs_for
 
-FIXTURE = Path(__file__).parent / "bpmn" / "stepping" / "branches.bpmn"
+FIXTURES = Path(__file__).parent / "bpmn" / "stepping"
 
 
-def _workflow() -> BpmnWorkflow:
-    parser, _ = parse_bundle({"branches.bpmn": FIXTURE.read_text(encoding="utf-8")})
-    specs = specs_for(parser, "branches")
+def _workflow(name: str = "branches") -> BpmnWorkflow:
+    parser, _ = parse_bundle({f"{name}.bpmn": (FIXTURES / f"{name}.bpmn").read_text(encoding="utf-8")})
+    specs = specs_for(parser, name)
     wf = BpmnWorkflow(specs.spec, specs.subprocess_specs)
     stepping.engine_steps(wf)
     return wf
@@ -55,3 +55,15 @@ def test_verification_catches_a_wrong_order(monkeypatch):
     monkeypatch.setattr(stepping, "VERIFY", True)
     with pytest.raises(AssertionError, match="ready_tasks differs"):
         stepping.ready_tasks(wf)
+
+
+def test_waiting_tasks_updated_in_spiff_order(monkeypatch):
+    monkeypatch.setattr(stepping, "VERIFY", True)
+    wf = _workflow("waiting")
+    waiting = [t for t in wf.tasks.values() if t.state == TaskState.WAITING]
+    assert sorted(_names(waiting)) == ["WaitA", "WaitB", "WaitC"]
+    wf.update_waiting_tasks()  # checked against Spiff's walk; a wrong order raises
+    real = stepping._tree_position
+    monkeypatch.setattr(stepping, "_tree_position", lambda top, w, t: [-x for x in real(top, w, t)])
+    with pytest.raises(AssertionError, match="update_waiting_tasks differs"):
+        wf.update_waiting_tasks()

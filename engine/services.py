@@ -1,6 +1,7 @@
 """Composition root: builds the runtime with its real collaborators from settings."""
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -64,6 +65,13 @@ class Services:
 
 def load_lanes(settings: Settings) -> dict:
     return json.loads((settings.processes_dir / "lanes.json").read_text(encoding="utf-8"))["lanes"]
+
+
+def tune_gc() -> None:
+    """For long-lived processes (server, timer worker, simulation): cached workflows are large
+    graphs of small objects, and at Python's default threshold (a young collection every 700
+    allocations, promoting them toward costly full scans) collection took 15% of a simulation."""
+    gc.set_threshold(50_000, 20, 20)
 
 
 def build(settings: Settings | None = None, db: Database | None = None,

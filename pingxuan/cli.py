@@ -45,6 +45,9 @@ def _fail(exc: PingxuanError) -> click.ClickException:
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """评选表彰（两审三公示）流程系统。"""
+    from engine.services import tune_gc
+
+    tune_gc()
     context = _Context()
     ctx.obj = {"ctx": context, "db": context.db}
 

@@ -21,7 +21,7 @@ from engine.catalog import deploy
 from engine.campaign_models import Candidate
 from engine.config import Settings, TIMEZONE
 from engine.db import Database
-from engine.services import build, seed_calendar
+from engine.services import build, seed_calendar, tune_gc
 
 from .actors import Actors, outcome_counts
 from .clock import FastClock
@@ -83,6 +83,7 @@ def prepare(settings: Settings, database_url: str, variant: str, count: int, wor
 
 def run_share(share: Share) -> None:
     """One worker: nominate its candidates, then act on them until each has an outcome."""
+    tune_gc()  # a spawned process: the command line's setting does not reach it
     settings = dataclasses.replace(share.settings, workflow_cache_size=len(share.nominations) + CACHE_MARGIN)
     clock = FastClock(share.start)
     services = build(settings, db=Database(share.database_url), clock=clock)

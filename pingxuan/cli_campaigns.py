@@ -78,7 +78,7 @@ def _seed_demo_campaign(services, variant, name, deadline, clock, now) -> int:
 @click.command()
 @click.option("--variant", required=True, help="流程变体，例如 001")
 @click.option("--candidates", "count", default=100, show_default=True, type=click.IntRange(1, 100000))
-@click.option("--database", default=None, help="数据库 URL（默认：临时 SQLite 文件，不影响正式数据）")
+@click.option("--database", default=None, help="数据库 URL（默认：临时 SQLite 文件，运行结束后删除，不影响正式数据）")
 @click.option("--workers", default=None, type=click.IntRange(1, 16),
               help="并行的模拟进程数（按推荐单位分工）；默认 PostgreSQL 为 CPU 核数，SQLite 为 1")
 @click.pass_context
@@ -89,14 +89,15 @@ def simulate(ctx: click.Context, variant: str, count: int, database: str | None,
     settings = ctx.obj["ctx"].settings
     if variant not in _variants(settings):
         raise click.ClickException(f"没有变体 {variant}；可用：{'、'.join(_variants(settings))}")
-    url = database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'simulate.db'}"
-    if workers is None:
-        workers = 1 if url.startswith("sqlite") else (os.cpu_count() or 1)
-    try:
-        shares = simulation.prepare(settings, url, variant, count, workers)
-        result = simulation.run(shares, count)
-    except PingxuanError as exc:
-        raise click.ClickException(exc.message) from exc
+    with tempfile.TemporaryDirectory(prefix="pingxuan-simulate-") as scratch:
+        url = database or f"sqlite:///{Path(scratch) / 'simulate.db'}"
+        if workers is None:
+            workers = 1 if url.startswith("sqlite") else (os.cpu_count() or 1)
+        try:
+            shares = simulation.prepare(settings, url, variant, count, workers)
+            result = simulation.run(shares, count)
+        except PingxuanError as exc:
+            raise click.ClickException(exc.message) from exc
     click.echo(f"\n变体 {variant}，{count} 个推荐对象，{len(shares)} 个模拟进程，用时 {result.seconds:.1f} 秒"
                f"（{result.dialect}）：")
     for outcome, n in sorted(result.outcomes.items(), key=lambda kv: -kv[1]):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from sqlalchemy import text
 
 from engine.config import REPO_ROOT
 
@@ -66,3 +67,26 @@ def test_deploy_is_all_or_nothing_with_element_named_lint_errors(run, tmp_path):
     assert failed.returncode == 1 and "部署检查" in failed.stderr and "Wait" in failed.stderr
     assert "timer_only" in run("start", "timer_only", ok=False).stderr  # nothing was deployed, not even a_good
     assert "a_good: 新版本 v1" in run("deploy", str(tmp_path / "defs" / "a_good")).stdout
+
+
+def _url(db) -> str:
+    """A URL the simulation's worker processes can open on their own (PostgreSQL: the test schema)."""
+    schema = getattr(db, "pg_schema", None)
+    return db.url if schema is None else f"{db.url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_simulate_runs_a_whole_campaign_to_its_decision(run, empty_db, workers):
+    proc = run("simulate", "--variant", "001", "--candidates", "20", "--workers", str(workers),
+               "--database", _url(empty_db))
+    assert f"20 个推荐对象，{workers} 个模拟进程" in proc.stdout
+    assert "表彰: 20" in proc.stdout
+    with empty_db.transaction(write=False) as session:
+        rows = session.execute(text("SELECT unit, outcome FROM candidates")).all()
+    assert len(rows) == 20 and {outcome for _, outcome in rows} == {"表彰"}
+    assert len({unit for unit, _ in rows}) == 10  # two award types per unit, units shared out among workers
+
+
+def test_simulate_refuses_an_unknown_variant(run):
+    proc = run("simulate", "--variant", "999", ok=False)
+    assert proc.returncode == 1 and "没有变体 999" in proc.stderr

@@ -76,7 +76,7 @@ class Campaigns:
         start_data[PROTECTED] = sorted(start_data)
 
         def claim_quota(session: Session, instance: Instance) -> None:
-            self._lock_campaign(session, campaign_id)
+            self._lock_quota(session, campaign_id, unit)
             limits = next(q["limits"] for q in config["quotas"] if q["unit"] == unit)
             used = self._quota_used(session, campaign_id, unit)
             for key in (award_type, "total"):
@@ -108,13 +108,12 @@ class Campaigns:
         if errors:
             raise ValidationFailed("推荐信息有误", errors)
 
-    def _lock_campaign(self, session: Session, campaign_id: str) -> None:
-        # Serializes nominations of one campaign so two cannot both take the last quota place
-        # (SQLite already serializes writers with BEGIN IMMEDIATE).
-        query = select(Campaign.id).where(Campaign.id == campaign_id)
+    def _lock_quota(self, session: Session, campaign_id: str, unit: str) -> None:
+        """Serializes nominations of one unit in one campaign, so two cannot both take its last
+        quota place, while other units nominate side by side. A transaction-scoped advisory lock on
+        PostgreSQL (a hash collision only serializes more); SQLite serializes writers anyway."""
         if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        session.execute(query)
+            session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"quota:{campaign_id}:{unit}", 0))))
 
     def _quota_used(self, session: Session, campaign_id: str, unit: str) -> Counter:
         rows = session.execute(

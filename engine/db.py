@@ -1,6 +1,7 @@
 """Database engine and session factory; SQLite gets WAL and a busy timeout, PostgreSQL works as is."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -8,6 +9,9 @@ from typing import Iterator
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+
+SQLITE_CACHE_MB = int(os.environ.get("PINGXUAN_SQLITE_CACHE_MB", "64"))
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -41,9 +45,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
-    # 64 MB of page cache per connection instead of 2 MB: a campaign's task rows soon outgrow 2 MB,
-    # and every command then re-reads index pages through the operating system.
-    cur.execute("PRAGMA cache_size=-65536")
+    # A page cache of SQLITE_CACHE_MB per connection instead of 2 MB: a campaign's task rows soon
+    # outgrow 2 MB, and every command then re-reads index pages through the operating system.
+    cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024}")
     cur.close()
 
 

@@ -1,6 +1,8 @@
 """Variant 001 (制造强市, 渝人社〔2026〕232号) end to end through the real runtime and clock."""
 from __future__ import annotations
 
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -105,6 +107,27 @@ def test_quota_is_enforced_per_unit_and_award_type(v001):
     with services.db.transaction(write=False) as s:
         assert s.scalar(select(func.count()).select_from(Candidate)) == before
     nominate(services, cid, "城口集体", award_type="collective", unit="城口县")  # other award type still open
+
+
+def test_concurrent_nominations_never_exceed_a_quota(v001):
+    """Eight offices' clerks submit for 城口县 at once (quota 3): exactly three get in, and another
+    unit's nominations go through meanwhile."""
+    services, cid = v001
+
+    def attempt(i):
+        unit = "城口县" if i % 2 == 0 else "巫溪县"
+        try:
+            nominate(services, cid, f"并发{i}", unit=unit)
+            return unit, True
+        except QuotaExceeded:
+            return unit, False
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, range(16)))
+    accepted = Counter(unit for unit, ok in results if ok)
+    assert accepted == {"城口县": 3, "巫溪县": 3}
+    with services.db.transaction(write=False) as s:
+        assert s.scalar(select(func.count()).select_from(Candidate).where(Candidate.unit == "城口县")) == 3
 
 
 def test_ratio_cap_breach_needs_a_recorded_override(v001, clock):

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_CACHE_MB = int(os.environ.get("PINGXUAN_SQLITE_CACHE_MB", "64"))
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, sqlite_cache_mb: int | None = None, **kwargs) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        cache_mb = sqlite_cache_mb or SQLITE_CACHE_MB
+        event.listen(engine, "connect", lambda dbapi_conn, _record: _sqlite_pragmas(dbapi_conn, cache_mb))
         # pysqlite's own transaction handling defers BEGIN; emit it ourselves so that a write
         # transaction takes the write lock up front (and waits for it) instead of failing with
         # SQLITE_BUSY when a deferred reader later tries to upgrade.
@@ -38,25 +39,25 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn, cache_mb: int) -> None:
     dbapi_conn.isolation_level = None  # autocommit at the driver; SQLAlchemy's "begin" event issues BEGIN
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
-    # A page cache of SQLITE_CACHE_MB per connection instead of 2 MB: a campaign's task rows soon
-    # outgrow 2 MB, and every command then re-reads index pages through the operating system.
-    cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024}")
+    # A page cache of `cache_mb` per connection (grown as used) instead of 2 MB: a campaign's task
+    # rows soon outgrow 2 MB, and every command then re-reads index pages through the operating system.
+    cur.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
     cur.close()
 
 
 class Database:
     """One engine and its session factory; the unit of work is `with db.transaction() as s:`."""
 
-    def __init__(self, url: str, **kwargs):
+    def __init__(self, url: str, sqlite_cache_mb: int | None = None, **kwargs):
         self.url = url
-        self.engine = make_engine(url, **kwargs)
+        self.engine = make_engine(url, sqlite_cache_mb, **kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False

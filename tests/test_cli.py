@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 from sqlalchemy import text
@@ -90,3 +92,29 @@ def test_simulate_runs_a_whole_campaign_to_its_decision(run, empty_db, workers):
 def test_simulate_refuses_an_unknown_variant(run):
     proc = run("simulate", "--variant", "999", ok=False)
     assert proc.returncode == 1 and "没有变体 999" in proc.stderr
+
+
+def test_terminating_simulate_stops_its_workers(tmp_path):
+    """A killed simulation must not leave worker processes writing to the database."""
+    db_file = tmp_path / "sim.db"
+    proc = subprocess.Popen([sys.executable, "-m", "pingxuan.cli", "simulate", "--variant", "001",
+                             "--candidates", "2000", "--workers", "2", "--database", f"sqlite:///{db_file}"],
+                            cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def events() -> int:
+        with sqlite3.connect(db_file, timeout=30) as conn:
+            try:
+                return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            except sqlite3.OperationalError:  # tables not created yet
+                return 0
+
+    deadline = time.monotonic() + 120
+    while events() < 50:
+        assert proc.poll() is None and time.monotonic() < deadline, "the simulation did not get going"
+        time.sleep(0.5)
+    proc.terminate()
+    assert proc.wait(timeout=30) != 0
+    time.sleep(3)  # a surviving worker would still be nominating or acting
+    settled = events()
+    time.sleep(3)
+    assert events() == settled

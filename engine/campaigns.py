@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from .appliers import PROTECTED
 from .campaign_config import load_variant_config
 from .campaign_models import Campaign, Candidate
+from .db import built_once
 from .errors import Conflict, NotFound, ValidationFailed
 from .models import Deployment, HumanTask, Instance
 from .ratios import CapStatus, evaluate
@@ -251,15 +252,10 @@ class Campaigns:
         else:
             ready = [t.task_spec.bpmn_name or t.task_spec.name for t in ready_tasks(wf, manual=True)]
             values = {"stage": "、".join(dict.fromkeys(ready)) or _waiting_stage(wf)}
-        statement = _STAGE_UPDATES.get(tuple(values))
-        if statement is None:
-            table = Candidate.__table__
-            statement = _STAGE_UPDATES[tuple(values)] = update(table).where(table.c.id == bindparam("b_id")).values(
-                {k: bindparam(k) for k in values})
+        table = Candidate.__table__
+        statement = built_once(("candidate_stage", *values), lambda: update(table).where(
+            table.c.id == bindparam("b_id")).values({k: bindparam(k) for k in values}))
         session.connection().execute(statement, {**values, "b_id": instance.id})
-
-
-_STAGE_UPDATES: dict[tuple, object] = {}  # built once per set of columns written
 
 
 def _waiting_stage(wf: BpmnWorkflow) -> str:

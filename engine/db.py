@@ -52,6 +52,18 @@ def _sqlite_pragmas(dbapi_conn, cache_mb: int) -> None:
     cur.close()
 
 
+_STATEMENTS: dict[tuple, object] = {}
+
+
+def built_once(key: tuple, build):
+    """A statement built on first use and reused: on the command path, building a statement and
+    computing its cache key costs more than running it. `key` must name everything `build` varies."""
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
 class Database:
     """One engine and its session factory; the unit of work is `with db.transaction() as s:`."""
 

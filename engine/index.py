@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from .db import built_once
 from .models import HumanTask, Timer
 from .snapshot import LiveWorkflow, Written
 from .stepping import ready_tasks
@@ -161,23 +162,12 @@ def _sync_timers(connection, instance_id, statuses, written, at: datetime) -> No
 def _write(connection, table, inserts: list[dict], changes: list[dict], where) -> None:
     """Insert new rows and apply changes, one executemany per shape of change."""
     if inserts:
-        connection.execute(_statement(("insert", table.name), lambda: insert(table)), inserts)
+        connection.execute(built_once(("insert", table.name), lambda: insert(table)), inserts)
     shapes: dict[tuple, list[dict]] = {}
     for change in changes:
         shapes.setdefault(tuple(sorted(change)), []).append(change)
     for keys, rows in shapes.items():
-        statement = _statement(("update", table.name, keys), lambda: update(table).where(where).values(
+        # The WHERE of a table's updates is the same for every shape of change.
+        statement = built_once(("update", table.name, keys), lambda: update(table).where(where).values(
             {k: bindparam(k) for k in keys if not k.startswith("b_")}))
         connection.execute(statement, rows)
-
-
-_STATEMENTS: dict[tuple, object] = {}
-
-
-def _statement(key: tuple, build):
-    """Statements built once per shape: building one and computing its cache key costs more than
-    running it. The WHERE of a table's updates is the same for every shape, so the key omits it."""
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        statement = _STATEMENTS[key] = build()
-    return statement

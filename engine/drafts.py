@@ -5,13 +5,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from .access import Forbidden, Principal, holds, may_read_task, require_holds
 from .errors import Conflict, NotFound
 from .inbox import task_row
-from .models import HumanTask, Instance, TaskSnapshot
+from .models import HumanTask, Instance, TaskData, TaskSnapshot
 from .spiff import REGISTRY
 from .task_tables import TaskDraft, TaskReminder
 
@@ -76,7 +76,8 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
         row, _ = _readable(session, principal, task_id)
         version = session.scalar(select(Instance.version).where(Instance.id == row.instance_id))
         draft = session.get(TaskDraft, task_id)
-        body = session.scalar(select(TaskSnapshot.body).where(
+        stored_data = session.scalar(select(TaskData.body).join(TaskSnapshot, and_(
+            TaskSnapshot.instance_id == TaskData.instance_id, TaskSnapshot.data_digest == TaskData.digest)).where(
             TaskSnapshot.instance_id == row.instance_id, TaskSnapshot.task_id == task_id))
     forms = services.runtime.forms
     schema = forms.schema(row.form) if row.form and forms is not None else {"type": "object", "properties": {}}
@@ -84,7 +85,7 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
     if draft is not None:
         data = draft.data
     else:
-        task_data = REGISTRY.restore(json.loads(body)["data"]) if body else {}
+        task_data = REGISTRY.restore(json.loads(stored_data)) if stored_data else {}
         fields = schema.get("properties") or {}
         data = {k: v for k, v in task_data.items() if k in fields}
     return TaskForm(task_id, row.form, schema, ui, data, draft.saved_at if draft else None, version)

@@ -60,7 +60,7 @@ class Instance(Base):
 
 
 class TaskSnapshot(Base):
-    """One serialized SpiffWorkflow task; only tasks a command touched are rewritten."""
+    """One serialized SpiffWorkflow task without its data; only tasks a command touched are rewritten."""
 
     __tablename__ = "task_snapshots"
     instance_id: Mapped[str] = mapped_column(
@@ -69,6 +69,19 @@ class TaskSnapshot(Base):
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)  # creation order: parents before children
     workflow: Mapped[str] = mapped_column(String(36))  # "" for the top workflow, else subprocess id
+    body: Mapped[str] = mapped_column(Text)
+    data_digest: Mapped[str] = mapped_column(String(32))  # the task's data: a TaskData row
+
+
+class TaskData(Base):
+    """A task data value, stored once per instance however many tasks hold it: a candidate's ~130
+    tasks hold a few dozen distinct values of ~4 KB (each step copies its predecessor's data)."""
+
+    __tablename__ = "task_data"
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)  # BLAKE2b-128 of the body, hex
     body: Mapped[str] = mapped_column(Text)
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -196,7 +197,7 @@ class Runtime:
         instance.status = _status(live.workflow, event_type)
         instance.updated_at = at
         try:
-            session.flush()  # one UPDATE of the instance, guarded by its version
+            _write_instance(session, instance)
             closed = index.sync(session, instance.id, live, written, self.lanes, at, actor)
             for observer in self.observers:
                 observer(session, instance, live.workflow, closed)
@@ -274,6 +275,28 @@ class Runtime:
             now = max(now.astimezone(timezone.utc), self._last_at + timedelta(microseconds=1))
             self._last_at = now
         return now
+
+
+# The columns a command moves, written by one UPDATE guarded by the version the command started from.
+_COMMAND_COLUMNS = ("snapshot", "id_counter", "status", "updated_at", "last_seq", "last_hash")
+_UPDATE_INSTANCE = update(Instance.__table__).where(
+    Instance.__table__.c.id == bindparam("b_id"), Instance.__table__.c.version == bindparam("b_version"),
+).values({column: bindparam(column) for column in (*_COMMAND_COLUMNS, "version")})
+
+
+def _write_instance(session: Session, instance: Instance) -> None:
+    """The instance row's UPDATE as a Core statement (the ORM's unit of work cost a command ~5 % more),
+    then recorded as the ORM's committed state so that no flush writes it again. The version check
+    is the ORM's own (version_id_col) done by hand: 0 rows means another command got there first."""
+    if instance in session.new:
+        session.flush()
+    values = {column: getattr(instance, column) for column in _COMMAND_COLUMNS}
+    values["version"] = instance.version + 1
+    result = session.connection().execute(_UPDATE_INSTANCE, {**values, "b_id": instance.id, "b_version": instance.version})
+    if result.rowcount != 1:
+        raise StaleDataError("instance version moved")
+    for column, value in values.items():
+        set_committed_value(instance, column, value)
 
 
 def new_workflow(instance: Instance, specs, script_engine, at: datetime) -> tuple[snapshot.LiveWorkflow, dict]:

@@ -28,11 +28,12 @@ class FullDataTaskConverter(TaskConverter):
     iteration's data after its children were written)."""
 
     def to_dict(self, task):
-        return _task_dict(task, self.registry.convert(task.internal_data),
-                          self.registry.convert(self.registry.clean(task.data)))
+        return {**_task_dict(task, self.registry.convert(task.internal_data)),
+                "data": self.registry.convert(self.registry.clean(task.data)), "delta": {}}
 
 
-def _task_dict(task, internal_data, data) -> dict:
+def _task_dict(task, internal_data) -> dict:
+    """Everything of a task but its data."""
     return {
         "id": str(task.id),
         "parent": str(task._parent) if task._parent is not None else None,
@@ -42,8 +43,6 @@ def _task_dict(task, internal_data, data) -> dict:
         "task_spec": task.task_spec.name,
         "triggered": task.triggered,
         "internal_data": internal_data,
-        "data": data,
-        "delta": {},
     }
 
 
@@ -103,13 +102,17 @@ def _workflow_attrs(wf, convert=None) -> dict:
     }
 
 
+def _dumps(value, allow_nan: bool = False) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=allow_nan)
+
+
 def _dump_plain_first(build) -> str:
     """Workflow data is plain JSON in practice, so dump it as is first (the registry walk over
     every subprocess's data was a third of a command's cost); `build(convert)` makes the dict."""
     try:
-        return json.dumps(build(lambda data: data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return _dumps(build(lambda data: data))
     except (TypeError, ValueError):
-        return json.dumps(build(None), ensure_ascii=False, separators=(",", ":"))
+        return _dumps(build(None), allow_nan=True)
 
 
 def workflow_shell_json(wf: BpmnWorkflow) -> str:
@@ -136,21 +139,29 @@ def workflow_shell(wf: BpmnWorkflow, convert=None) -> dict:
     return shell
 
 
-def task_body(task: Task) -> str:
-    """A task's stored JSON. Task data here is JSON already (form input, script results of plain
-    values), so it is dumped directly; Spiff's registry walk costs ~100x more on large forms and
-    is used only when the data holds something JSON cannot (then the converter tags it)."""
+# Task data here is JSON already (form input, script results of plain values), so it is dumped
+# directly; Spiff's registry walk costs ~100x more on large forms and is used only when the data
+# holds something JSON cannot (then the converter tags it and restore turns it back).
+
+def task_shape_json(task: Task) -> str:
+    """A task's stored JSON without its data (stored apart, once per distinct value)."""
     try:
-        return json.dumps({**_task_dict(task, task.internal_data, task.data), "typename": "Task"},
-                          ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return _dumps({**_task_dict(task, task.internal_data), "typename": "Task"})
     except (TypeError, ValueError):
-        return json.dumps(REGISTRY.convert(task), ensure_ascii=False, separators=(",", ":"))
+        return _dumps({**_task_dict(task, REGISTRY.convert(task.internal_data)), "typename": "Task"}, True)
+
+
+def task_data_json(task: Task) -> str:
+    try:
+        return _dumps(task.data)
+    except (TypeError, ValueError):
+        return _dumps(_registry_convert(task.data), True)
 
 
 def restore_workflow(specs: ProcessSpecs, shell: dict, subprocess_shells: dict[str, dict],
-                     tasks: dict[str, list[str]], script_engine) -> BpmnWorkflow:
-    """Rebuild a workflow from its shell, its subprocesses' shells (in creation order) and task
-    bodies (grouped by workflow key, "" = top).
+                     tasks: dict[str, list[tuple[str, str]]], script_engine) -> BpmnWorkflow:
+    """Rebuild a workflow from its shell, its subprocesses' shells (in creation order) and tasks as
+    (shape JSON, data JSON), grouped by workflow key ("" = top), parents before children.
 
     Mirrors BpmnWorkflowConverter.from_dict, but takes the parsed specs instead of serialized ones:
     specs belong to the deployment, not to each instance."""
@@ -162,10 +173,12 @@ def restore_workflow(specs: ProcessSpecs, shell: dict, subprocess_shells: dict[s
     return wf
 
 
-def _restore_tasks(wf, bodies: list[str]) -> None:
+def _restore_tasks(wf, rows: list[tuple[str, str]]) -> None:
     wf.tasks = {}
-    for body in bodies:
-        REGISTRY.restore(json.loads(body), workflow=wf)  # the task adds itself to wf.tasks
+    for shape, data in rows:
+        dct = json.loads(shape)
+        dct["data"] = json.loads(data)  # parsed per task: tasks sharing a value must not share a dict
+        REGISTRY.restore(dct, workflow=wf)  # the task adds itself to wf.tasks
 
 
 def _restore_attrs(wf, dct: dict) -> None:

@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select, update
 
 from engine import audit
-from engine.models import Event, Instance, TaskSnapshot
+from engine.models import Event, Instance, TaskData, TaskSnapshot
 from engine.replay import rebuild
 from engine.spiff import full_state
 from tests.test_runtime import run_to_opinions
@@ -66,11 +66,13 @@ def test_chain_verification_detects_truncation(sample):
 def test_replay_detects_an_altered_snapshot(sample):
     view = finished_instance(sample)
     with sample.db.transaction() as s:
-        rows = s.execute(select(TaskSnapshot.task_id, TaskSnapshot.body).where(TaskSnapshot.instance_id == view.id)).all()
-        task_id, body = next((t, b) for t, b in rows if json.loads(b)["task_spec"] == "Final_review")
-        altered = json.loads(body)
-        altered["data"]["approved"] = False
-        s.execute(update(TaskSnapshot).where(TaskSnapshot.instance_id == view.id, TaskSnapshot.task_id == task_id)
+        rows = s.execute(select(TaskSnapshot.task_id, TaskSnapshot.body, TaskSnapshot.data_digest)
+                         .where(TaskSnapshot.instance_id == view.id)).all()
+        task_id, digest = next((t, d) for t, b, d in rows if json.loads(b)["task_spec"] == "Final_review")
+        altered = json.loads(s.scalar(select(TaskData.body).where(TaskData.instance_id == view.id,
+                                                                  TaskData.digest == digest)))
+        altered["approved"] = False
+        s.execute(update(TaskData).where(TaskData.instance_id == view.id, TaskData.digest == digest)
                   .values(body=json.dumps(altered)))
     report = audit.replay(sample, view.id)
     assert not report.ok

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+
+from engine import eventlog
 
 from engine.errors import Conflict, NotFound, ScriptError, ValidationFailed
-from engine.models import Event, HumanTask, Instance, TaskSnapshot, Timer
+from engine.models import Event, HumanTask, Instance, TaskData, TaskSnapshot, Timer
 
 START = {"submit_by": "2025-09-30", "departments": ["纪检监察", "公安"]}
 NOMINATION = {"candidate_name": "示例机械厂技术科", "deeds": "攻克关键工艺难题。"}
@@ -19,7 +21,9 @@ def stored_state(db, instance_id):
         inst = s.get(Instance, instance_id)
         return (
             inst.version, inst.snapshot, inst.last_seq, inst.last_hash, inst.id_counter,
-            sorted(s.execute(select(TaskSnapshot.task_id, TaskSnapshot.body).where(TaskSnapshot.instance_id == instance_id)).all()),
+            sorted(s.execute(select(TaskSnapshot.task_id, TaskSnapshot.body, TaskSnapshot.data_digest)
+                             .where(TaskSnapshot.instance_id == instance_id)).all()),
+            sorted(s.execute(select(TaskData.digest, TaskData.body).where(TaskData.instance_id == instance_id)).all()),
             sorted(s.execute(select(HumanTask.task_id, HumanTask.state).where(HumanTask.instance_id == instance_id)).all()),
             sorted(s.execute(select(Timer.task_id, Timer.status).where(Timer.instance_id == instance_id)).all()),
             s.scalar(select(func.count()).select_from(Event).where(Event.instance_id == instance_id)),
@@ -65,6 +69,27 @@ def test_stale_version_is_a_conflict_and_changes_nothing(sample):
     with pytest.raises(Conflict, match="版本"):
         sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", view.version - 1)
     assert stored_state(sample.db, view.id) == before
+
+
+def test_a_row_moved_underneath_a_command_is_a_conflict_and_changes_nothing(sample, monkeypatch):
+    """The instance's UPDATE is guarded by the version the command read: had another writer got past
+    the lock and moved the row, the command is refused rather than written over it."""
+    view = sample.runtime.start("sample_nomination", START)
+    before = stored_state(sample.db, view.id)
+    real_append = eventlog.append
+
+    def append_then_move_the_row(session, instance, *args):
+        real_append(session, instance, *args)
+        table = Instance.__table__
+        session.connection().execute(update(table).where(table.c.id == instance.id).values(version=table.c.version + 1))
+
+    monkeypatch.setattr(eventlog, "append", append_then_move_the_row)
+    with pytest.raises(Conflict, match="同时更新"):
+        sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", view.version)
+    monkeypatch.undo()
+    assert stored_state(sample.db, view.id) == before
+    after = sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", view.version)
+    assert after.version == view.version + 1
 
 
 def test_completing_twice_is_refused(sample):

@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from .appliers import PROTECTED
 from .campaign_config import load_variant_config
 from .campaign_models import Campaign, Candidate
-from .db import built_once
+from .db import Writes, built_once
 from .errors import Conflict, NotFound, ValidationFailed
 from .models import Deployment, HumanTask, Instance
 from .ratios import CapStatus, evaluate
@@ -240,7 +240,7 @@ class Campaigns:
 
     # --- keeping the read model in step ---------------------------------------------------------
 
-    def _observe(self, session: Session, instance: Instance, wf: BpmnWorkflow, _closed: list[str]) -> None:
+    def _observe(self, writes: Writes, instance: Instance, wf: BpmnWorkflow, _closed: list[str]) -> None:
         """Written without reading the row (an instance that is no candidate updates nothing)."""
         if wf.completed:
             end = _reached_end(wf)
@@ -255,7 +255,7 @@ class Campaigns:
         table = Candidate.__table__
         statement = built_once(("candidate_stage", *values), lambda: update(table).where(
             table.c.id == bindparam("b_id")).values({k: bindparam(k) for k in values}))
-        session.connection().execute(statement, {**values, "b_id": instance.id})
+        writes.execute(statement, {**values, "b_id": instance.id})
 
 
 def _waiting_stage(wf: BpmnWorkflow) -> str:

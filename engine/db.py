@@ -88,3 +88,35 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class StaleRow(Exception):
+    """A guarded write found its row moved by another transaction since it was read."""
+
+
+class Writes:
+    """A command's writes, recorded while it runs and executed in order once it holds the write
+    lock: the runtime works out a command outside the write transaction, so on SQLite another
+    process can compute its next command while this one writes (see ADR 0007)."""
+
+    def __init__(self):
+        self._guards: list[tuple] = []
+        self._statements: list[tuple] = []
+
+    def execute(self, statement, params=None) -> None:
+        self._statements.append((statement, params))
+
+    def guard(self, key: str, statement, params: dict) -> None:
+        """A write that must change exactly one row (an UPDATE guarded by a version); guards run
+        first, ordered by `key`, so that two transactions lock shared rows in the same order."""
+        self._guards.append((key, len(self._guards), statement, params))
+
+    def __bool__(self) -> bool:
+        return bool(self._guards or self._statements)
+
+    def run(self, connection) -> None:
+        for _key, _order, statement, params in sorted(self._guards, key=lambda g: g[:2]):
+            if connection.execute(statement, params).rowcount != 1:
+                raise StaleRow()
+        for statement, params in self._statements:
+            connection.execute(statement, params)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from .db import Writes
 from .models import Event, Instance
 
 GENESIS = "0" * 64
@@ -34,14 +35,14 @@ def chain_hash(prev_hash: str, event_bytes: bytes) -> str:
 _INSERT = insert(Event.__table__)
 
 
-def append(session: Session, instance: Instance, type_: str, actor: str, at: datetime, payload: dict) -> None:
+def append(writes: Writes, instance: Instance, type_: str, actor: str, at: datetime, payload: dict) -> None:
     """Append the instance's next event; the caller's transaction also moves instance.last_seq/hash.
     Written with a plain INSERT: nothing reads the row back within the command."""
     # Round-trip through JSON so the stored payload is exactly what was hashed (no tuples, no dates).
     payload = json.loads(json.dumps(payload, ensure_ascii=False))
     seq = instance.last_seq + 1
     digest = chain_hash(instance.last_hash, canonical(instance.id, seq, type_, actor, at, payload))
-    session.connection().execute(_INSERT, {
+    writes.execute(_INSERT, {
         "instance_id": instance.id, "seq": seq, "type": type_, "actor": actor, "at": at,
         "payload": payload, "prev_hash": instance.last_hash, "hash": digest,
     })

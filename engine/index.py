@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from .db import built_once
+from .db import Writes, built_once
 from .models import HumanTask, Timer
 from .snapshot import LiveWorkflow, Written
 from .stepping import ready_tasks
@@ -78,7 +78,7 @@ def open_human_tasks(wf: BpmnWorkflow, lanes: dict) -> list[dict]:
     return [human_task_fields(t, lanes) for t in ready]
 
 
-def sync(session: Session, instance_id: str, live: LiveWorkflow, written: Written, lanes: dict,
+def sync(session: Session, writes: Writes, instance_id: str, live: LiveWorkflow, written: Written, lanes: dict,
          at: datetime, actor: str) -> list[str]:
     """Bring the index rows in step with the tasks the command wrote; returns the ids of user tasks
     that closed. Which rows exist, in which state, is kept with the cached workflow (read once when
@@ -88,13 +88,12 @@ def sync(session: Session, instance_id: str, live: LiveWorkflow, written: Writte
             select(HumanTask.task_id, HumanTask.state).where(HumanTask.instance_id == instance_id)).all())
         live.timer_states = dict(session.execute(
             select(Timer.task_id, Timer.status).where(Timer.instance_id == instance_id)).all())
-    connection = session.connection()
-    closed = _sync_human_tasks(connection, instance_id, live.human_states, written, lanes, at, actor)
-    _sync_timers(connection, instance_id, live.timer_states, written, at)
+    closed = _sync_human_tasks(writes, instance_id, live.human_states, written, lanes, at, actor)
+    _sync_timers(writes, instance_id, live.timer_states, written, at)
     return closed
 
 
-def _sync_human_tasks(connection, instance_id, states, written, lanes, at, actor) -> list[str]:
+def _sync_human_tasks(writes: Writes, instance_id, states, written, lanes, at, actor) -> list[str]:
     inserts, changes, closed = [], [], []
     for task in written.tasks:
         if not task.task_spec.manual or task.state not in _HUMAN_STATES:
@@ -124,11 +123,11 @@ def _sync_human_tasks(connection, instance_id, states, written, lanes, at, actor
             closed.append(task_id)
             states[task_id] = "cancelled"
     table = HumanTask.__table__
-    _write(connection, table, inserts, changes, table.c.task_id == bindparam("b_task"))
+    _write(writes, table, inserts, changes, table.c.task_id == bindparam("b_task"))
     return closed
 
 
-def _sync_timers(connection, instance_id, statuses, written, at: datetime) -> None:
+def _sync_timers(writes: Writes, instance_id, statuses, written, at: datetime) -> None:
     inserts, changes = [], []
     released = {"lease_owner": None, "lease_until": None}
     for task in written.tasks:
@@ -155,14 +154,14 @@ def _sync_timers(connection, instance_id, statuses, written, at: datetime) -> No
     table = Timer.__table__
     for change in changes:
         change["b_instance"] = instance_id
-    _write(connection, table, inserts, changes,
+    _write(writes, table, inserts, changes,
            (table.c.instance_id == bindparam("b_instance")) & (table.c.task_id == bindparam("b_task")))
 
 
-def _write(connection, table, inserts: list[dict], changes: list[dict], where) -> None:
+def _write(writes: Writes, table, inserts: list[dict], changes: list[dict], where) -> None:
     """Insert new rows and apply changes, one executemany per shape of change."""
     if inserts:
-        connection.execute(built_once(("insert", table.name), lambda: insert(table)), inserts)
+        writes.execute(built_once(("insert", table.name), lambda: insert(table)), inserts)
     shapes: dict[tuple, list[dict]] = {}
     for change in changes:
         shapes.setdefault(tuple(sorted(change)), []).append(change)
@@ -170,4 +169,4 @@ def _write(connection, table, inserts: list[dict], changes: list[dict], where) -
         # The WHERE of a table's updates is the same for every shape of change.
         statement = built_once(("update", table.name, keys), lambda: update(table).where(where).values(
             {k: bindparam(k) for k in keys if not k.startswith("b_")}))
-        connection.execute(statement, rows)
+        writes.execute(statement, rows)

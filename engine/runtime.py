@@ -12,14 +12,13 @@ from typing import Callable
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import eventlog, index, snapshot
 from .appliers import apply
-from .db import Database
+from .db import Database, StaleRow, Writes
 from .definitions import SpecLibrary, latest_for_process
 from .determinism import command_context
 from .errors import Conflict, NotFound, PingxuanError, ScriptError
@@ -37,6 +36,9 @@ class InstanceView:
 
 
 _BRIEF_COLUMNS = ("task_id", "spec_name", "title", "lane", "role", "unit", "form", "due_at")
+
+
+_ATTEMPTS = 3  # a command worked out on a row another transaction moved is worked out again
 
 
 def utcnow() -> datetime:
@@ -82,7 +84,8 @@ class Runtime:
             if on_start is not None:
                 session.flush()
                 on_start(session, instance)
-            self._run(session, instance, live, "instance_started", {"data": data or {}}, actor, at, created)
+            session.flush()  # the row exists before the writes below guard and reference it
+            self.run_in(session, instance, live, "instance_started", {"data": data or {}}, actor, at, created)
             view = self._view(session, instance, live)
         self._put(instance, live)
         return view
@@ -129,20 +132,15 @@ class Runtime:
 
     def fire_timers(self, instance_id: str, actor: str = "timer") -> bool:
         """Advance an instance whose timers are due; False if none was (already fired elsewhere)."""
-        at = self._prepare()
-        with self.db.transaction() as session:
-            instance = self._instance(session, instance_id, self._lock(session, [instance_id]))
-            if instance.status != "running":
-                return False
-            live = self._take(session, instance)
+        fired = []
+
+        def due_now(live: snapshot.LiveWorkflow, at: datetime) -> dict | None:
             due = [str(t.id) for t in live.workflow.event_manager.tasks.values()
                    if (d := timer_due(t)) is not None and d < at]
-            if not due:
-                self._put(instance, live)
-                return False
-            self._run(session, instance, live, "timers_fired", {"timers": due}, actor, at)
-        self._put(instance, live)
-        return True
+            fired.append(bool(due))
+            return {"timers": due} if due else None
+        self._commands([(instance_id, None, "timers_fired", due_now, None)], actor, quiet=True)
+        return fired[-1] if fired else False
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -161,29 +159,67 @@ class Runtime:
     def _command(self, instance_id, expected_version, event_type, payload, actor, check) -> InstanceView:
         return self._commands([(instance_id, expected_version, event_type, payload, check)], actor)[0]
 
-    def _commands(self, commands: list, actor: str) -> list[InstanceView]:
+    def _commands(self, commands: list, actor: str, quiet: bool = False) -> list[InstanceView]:
+        """Run commands (instance id, expected version or None, event type, payload, check) all or
+        nothing. Each is worked out in a read transaction and its writes recorded; the writes then
+        go in one write transaction, each instance's UPDATE guarded by the version it was read at.
+        Commands without an expected version are worked out again if another transaction moved an
+        instance in between; with one, the user is told to refresh. A payload may be a function
+        (live workflow, time) -> payload, or None for nothing to do (`quiet`: not an error)."""
+        retry = all(c[1] is None for c in commands)
+        for attempt in range(_ATTEMPTS):
+            try:
+                return self._commands_once(commands, actor, quiet)
+            except StaleRow:
+                if not retry or attempt == _ATTEMPTS - 1:
+                    raise Conflict("数据已被他人同时更新，请刷新后重试") from None
+
+    def _commands_once(self, commands: list, actor: str, quiet: bool) -> list[InstanceView]:
         at = self._prepare()
         taken: dict[str, tuple[Instance, snapshot.LiveWorkflow]] = {}
-        views = []
-        with self.db.transaction() as session:
-            loaded = self._lock(session, [c[0] for c in commands])
+        views, writes = [], Writes()
+        with self.db.transaction(write=False) as session:
+            loaded = self._read(session, [c[0] for c in commands])
             for instance_id, expected_version, event_type, payload, check in commands:
                 instance = self._instance(session, instance_id, loaded)
                 if expected_version is not None and instance.version != expected_version:
                     raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {expected_version}），请刷新后重试")
                 if instance.status != "running":
+                    if quiet:
+                        continue
                     raise Conflict("流程已结束，不能再办理")
                 live = taken[instance.id][1] if instance.id in taken else self._take(session, instance)
                 taken[instance.id] = (instance, live)
-                check(live)
-                self._run(session, instance, live, event_type, payload, actor, at)
+                if check is not None:
+                    check(live)
+                if callable(payload):
+                    payload = payload(live, at)
+                    if payload is None:
+                        continue
+                self._run(session, writes, instance, live, event_type, payload, actor, at)
                 views.append(self._view(session, instance, live))
+        if writes:
+            with self.db.transaction() as session:
+                writes.run(session.connection())
         for instance, live in taken.values():  # only after commit: a failure leaves the cache empty
             self._put(instance, live)
         return views
 
-    def _run(self, session: Session, instance: Instance, live: snapshot.LiveWorkflow,
+    def run_in(self, session: Session, instance: Instance, live: snapshot.LiveWorkflow, event_type: str,
+               payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:
+        """Run one command inside the caller's write transaction (a start, or a command whose
+        checks must read under the lock), its writes executed at once."""
+        writes = Writes()
+        self._run(session, writes, instance, live, event_type, payload, actor, at, created)
+        try:
+            writes.run(session.connection())
+        except StaleRow:
+            raise Conflict("数据已被他人同时更新，请刷新后重试") from None
+
+    def _run(self, session: Session, writes: Writes, instance: Instance, live: snapshot.LiveWorkflow,
              event_type: str, payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:
+        """Work out a command and record its writes; `session` only reads (a workflow's index rows
+        the first time it is used)."""
         try:
             with command_context(instance.id, instance.id_counter, at) as ids:
                 apply(live.workflow, event_type, payload)
@@ -191,25 +227,32 @@ class Runtime:
             raise
         except SpiffWorkflowException as exc:
             raise ScriptError(f"流程执行出错：{exc}") from exc
-        written = snapshot.save(session, instance, live, at.timestamp(), {**(created or {}), **ids.issued})
-        eventlog.append(session, instance, event_type, actor, at, payload)
+        written = snapshot.save(writes, instance, live, at.timestamp(), {**(created or {}), **ids.issued})
+        eventlog.append(writes, instance, event_type, actor, at, payload)
         instance.id_counter = ids.counter
         instance.status = _status(live.workflow, event_type)
         instance.updated_at = at
-        try:
-            _write_instance(session, instance)
-            closed = index.sync(session, instance.id, live, written, self.lanes, at, actor)
-            for observer in self.observers:
-                observer(session, instance, live.workflow, closed)
-            session.flush()
-        except StaleDataError as exc:
-            raise Conflict("数据已被他人同时更新，请刷新后重试") from exc
+        _write_instance(writes, instance)
+        closed = index.sync(session, writes, instance.id, live, written, self.lanes, at, actor)
+        for observer in self.observers:
+            observer(writes, instance, live.workflow, closed)
 
     def _prepare(self) -> datetime:
         """Run the before-command hooks; returns the command's time."""
         for hook in self.before_command:
             hook()
         return self._now()
+
+    def _read(self, session: Session, instance_ids: list[str]) -> dict[str, Instance]:
+        """The instances' rows, detached from the session: a command changes them in memory and
+        writes them through its recorded, version-guarded UPDATE, never by an ORM flush."""
+        ids = sorted({i for i in instance_ids if _is_uuid(i)})
+        if not ids:
+            return {}
+        found = {i.id: i for i in session.scalars(select(Instance).where(Instance.id.in_(ids)))}
+        for instance in found.values():
+            session.expunge(instance)
+        return found
 
     def _lock(self, session: Session, instance_ids: list[str]) -> dict[str, Instance]:
         """On PostgreSQL, lock the instances' rows, in id order so two batches cannot deadlock: a
@@ -284,17 +327,13 @@ _UPDATE_INSTANCE = update(Instance.__table__).where(
 ).values({column: bindparam(column) for column in (*_COMMAND_COLUMNS, "version")})
 
 
-def _write_instance(session: Session, instance: Instance) -> None:
-    """The instance row's UPDATE as a Core statement (the ORM's unit of work cost a command ~5 % more),
-    then recorded as the ORM's committed state so that no flush writes it again. The version check
-    is the ORM's own (version_id_col) done by hand: 0 rows means another command got there first."""
-    if instance in session.new:
-        session.flush()
+def _write_instance(writes: Writes, instance: Instance) -> None:
+    """The instance row's UPDATE, guarded by the version the command read (the ORM's version_id_col
+    check, done by hand: the command's writes run later, outside the ORM's unit of work). The new
+    values become the object's committed state, so that no ORM flush writes them again."""
     values = {column: getattr(instance, column) for column in _COMMAND_COLUMNS}
     values["version"] = instance.version + 1
-    result = session.connection().execute(_UPDATE_INSTANCE, {**values, "b_id": instance.id, "b_version": instance.version})
-    if result.rowcount != 1:
-        raise StaleDataError("instance version moved")
+    writes.guard(instance.id, _UPDATE_INSTANCE, {**values, "b_id": instance.id, "b_version": instance.version})
     for column, value in values.items():
         set_committed_value(instance, column, value)
 

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from .db import Writes
 from .models import Instance, SubprocessShell, TaskData, TaskSnapshot
 from .spiff import (ProcessSpecs, all_workflows, restore_workflow, subprocess_shell_json, task_data_json,
                     task_shape_json, workflow_shell_json)
@@ -81,7 +82,8 @@ def load(session: Session, instance: Instance, specs: ProcessSpecs, script_engin
         select(SubprocessShell.subprocess_id, SubprocessShell.body, SubprocessShell.seq)
         .where(SubprocessShell.instance_id == instance.id).order_by(SubprocessShell.seq)).all()
     shells = {key: json.loads(body) for key, body, _ in shell_rows}
-    wf = restore_workflow(specs, json.loads(instance.snapshot), shells, grouped, script_engine)
+    top_shell = session.scalar(select(Instance.snapshot).where(Instance.id == instance.id))  # deferred column
+    wf = restore_workflow(specs, json.loads(top_shell), shells, grouped, script_engine)
     live = LiveWorkflow(wf, {UUID(task_id): key for task_id, key, _, _ in rows},
                         data_digests=set(values),
                         shells={key: body for key, body, _ in shell_rows},
@@ -93,15 +95,13 @@ def load(session: Session, instance: Instance, specs: ProcessSpecs, script_engin
     return live
 
 
-def save(session: Session, instance: Instance, live: LiveWorkflow, since: float, creation_order: dict) -> Written:
+def save(writes: Writes, instance: Instance, live: LiveWorkflow, since: float, creation_order: dict) -> Written:
     """Write the shell and every task that is new, changed state at `since` (the command's time),
     or is unfinished and serializes differently from what is stored; and each data value the
     instance has not stored yet.
 
     Finished tasks do not change unless their state does; skipping them without any other work is
     what keeps a step's cost independent of the history's length."""
-    if instance in session.new:
-        session.flush()  # the task rows below reference it and are written with Core statements
     inserts, updates, written, current, new_values = [], [], [], {}, {}
     stored, open_rows, data_digests = live.stored, live.open_rows, live.data_digests
     for key, wf in all_workflows(live.workflow):
@@ -134,18 +134,17 @@ def save(session: Session, instance: Instance, live: LiveWorkflow, since: float,
     removed = sorted(str(task_id) for task_id in stored.keys() - current.keys())
     for task_id in removed:
         open_rows.pop(UUID(task_id), None)
-    connection = session.connection()
     if new_values:
-        connection.execute(_INSERT_VALUES, [{"instance_id": instance.id, "digest": digest, "body": body}
-                                            for digest, body in new_values.items()])
+        writes.execute(_INSERT_VALUES, [{"instance_id": instance.id, "digest": digest, "body": body}
+                                        for digest, body in new_values.items()])
         data_digests.update(new_values)
-    _TASK_ROWS.write(connection, instance.id, inserts, updates, removed)
+    _TASK_ROWS.write(writes, instance.id, inserts, updates, removed)
     live.stored = current
-    _save_shells(session, instance, live)
+    _save_shells(writes, instance, live)
     return Written(written, removed)
 
 
-def _save_shells(session: Session, instance: Instance, live: LiveWorkflow) -> None:
+def _save_shells(writes: Writes, instance: Instance, live: LiveWorkflow) -> None:
     """The top shell on the instance row; each subprocess's shell in its own row, written when it
     changed. A subprocess stored as completed does not change again, so it is not even encoded."""
     instance.snapshot = workflow_shell_json(live.workflow)  # its last task moves with every command
@@ -173,7 +172,7 @@ def _save_shells(session: Session, instance: Instance, live: LiveWorkflow) -> No
     for key in removed:
         del stored[key]
         live.sealed.discard(key)
-    _SHELL_ROWS.write(session.connection(), instance.id, inserts, updates, removed)
+    _SHELL_ROWS.write(writes, instance.id, inserts, updates, removed)
 
 
 class _BodyRows:
@@ -187,13 +186,13 @@ class _BodyRows:
         self.delete = delete(table).where(table.c.instance_id == bindparam("b_instance"),
                                           key.in_(bindparam("b_keys", expanding=True)))
 
-    def write(self, connection, instance_id: str, inserts: list[dict], updates: list[dict], removed: list[str]):
+    def write(self, writes: Writes, instance_id: str, inserts: list[dict], updates: list[dict], removed: list[str]):
         if removed:
-            connection.execute(self.delete, {"b_instance": instance_id, "b_keys": removed})
+            writes.execute(self.delete, {"b_instance": instance_id, "b_keys": removed})
         if inserts:
-            connection.execute(self.insert, inserts)
+            writes.execute(self.insert, inserts)
         if updates:
-            connection.execute(self.update, updates)
+            writes.execute(self.update, updates)
 
 
 _TASK_ROWS = _BodyRows(TaskSnapshot.__table__, TaskSnapshot.__table__.c.task_id, "data_digest")

@@ -51,7 +51,7 @@ def run_command(runtime, instance_id: str, expected_version: int | None, event_t
             raise Conflict("流程已结束，不能再办理")
         live = runtime._take(session, instance)
         check(session, live)
-        runtime._run(session, instance, live, event_type, payload, actor, at)
+        runtime.run_in(session, instance, live, event_type, payload, actor, at)
         if after is not None:
             after(session, live, at)  # may still refuse: nothing is committed or cached yet
         view = runtime._view(session, instance, live)

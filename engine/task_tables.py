@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, bindparam, delete
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from .db import Writes
 from .models import Base
 from .timeutil import UTCDateTime
 
@@ -49,9 +50,9 @@ _FORGET = delete(TaskAssignment.__table__).where(
     TaskAssignment.__table__.c.task_id.in_(bindparam("ids", expanding=True)))
 
 
-def forget_closed_assignments(session: Session, _instance, _workflow, closed: list[str]) -> None:
+def forget_closed_assignments(writes: Writes, _instance, _workflow, closed: list[str]) -> None:
     """Runtime observer: a reassignment only matters while its task is open (the event log keeps
     the record), so rows of tasks the command closed go. The table then holds only open reassigned
     tasks, which keeps the inbox's per-user exclusion cheap however long a campaign runs."""
     if closed:
-        session.connection().execute(_FORGET, {"ids": closed})
+        writes.execute(_FORGET, {"ids": closed})

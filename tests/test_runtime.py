@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from engine import eventlog
+from engine import audit, eventlog
 
 from engine.errors import Conflict, NotFound, ScriptError, ValidationFailed
 from engine.models import Event, HumanTask, Instance, TaskData, TaskSnapshot, Timer
@@ -71,25 +71,52 @@ def test_stale_version_is_a_conflict_and_changes_nothing(sample):
     assert stored_state(sample.db, view.id) == before
 
 
-def test_a_row_moved_underneath_a_command_is_a_conflict_and_changes_nothing(sample, monkeypatch):
-    """The instance's UPDATE is guarded by the version the command read: had another writer got past
-    the lock and moved the row, the command is refused rather than written over it."""
-    view = sample.runtime.start("sample_nomination", START)
-    before = stored_state(sample.db, view.id)
-    real_append = eventlog.append
+def _another_writer_moves_the_row(db, monkeypatch, times: int) -> list:
+    """While a command is being worked out (after its reads, before its writes), another
+    transaction commits a change to the same instance, `times` times; returns the list of moves."""
+    real_append, moves = eventlog.append, []
 
-    def append_then_move_the_row(session, instance, *args):
-        real_append(session, instance, *args)
-        table = Instance.__table__
-        session.connection().execute(update(table).where(table.c.id == instance.id).values(version=table.c.version + 1))
+    def append_then_move_the_row(writes, instance, *args):
+        real_append(writes, instance, *args)
+        if len(moves) < times:
+            with db.transaction() as other:
+                table = Instance.__table__
+                other.execute(update(table).where(table.c.id == instance.id).values(version=table.c.version + 1))
+            moves.append(instance.id)
 
     monkeypatch.setattr(eventlog, "append", append_then_move_the_row)
+    return moves
+
+
+def test_a_row_moved_while_a_command_is_worked_out_is_a_conflict_and_changes_nothing(sample, monkeypatch):
+    """A command's writes are guarded by the version it read: with the user's version given, a row
+    moved in between is refused, not written over."""
+    view = sample.runtime.start("sample_nomination", START)
+    version, *rest = stored_state(sample.db, view.id)
+    _another_writer_moves_the_row(sample.db, monkeypatch, times=1)
     with pytest.raises(Conflict, match="同时更新"):
         sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", view.version)
-    monkeypatch.undo()
-    assert stored_state(sample.db, view.id) == before
-    after = sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", view.version)
-    assert after.version == view.version + 1
+    assert stored_state(sample.db, view.id) == (version + 1, *rest)  # only the other writer's move
+
+
+def test_a_command_without_a_version_is_worked_out_again_on_a_moved_row(sample, monkeypatch):
+    view = sample.runtime.start("sample_nomination", START)
+    moves = _another_writer_moves_the_row(sample.db, monkeypatch, times=1)
+    after = sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", None)
+    assert moves == [view.id] and after.version == view.version + 2  # the move, then the command once
+    with sample.db.transaction(write=False) as s:
+        types = s.scalars(select(Event.type).where(Event.instance_id == view.id).order_by(Event.seq)).all()
+    assert types == ["instance_started", "task_completed"]
+    assert audit.replay(sample, view.id).ok
+
+
+def test_a_command_gives_up_on_a_row_that_keeps_moving(sample, monkeypatch):
+    view = sample.runtime.start("sample_nomination", START)
+    version, *rest = stored_state(sample.db, view.id)
+    moves = _another_writer_moves_the_row(sample.db, monkeypatch, times=10)
+    with pytest.raises(Conflict, match="同时更新"):
+        sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", None)
+    assert stored_state(sample.db, view.id) == (version + len(moves), *rest) and len(moves) == 3
 
 
 def test_completing_twice_is_refused(sample):

@@ -97,14 +97,16 @@ class StaleRow(Exception):
 class Writes:
     """A command's writes, recorded while it runs and executed in order once it holds the write
     lock: the runtime works out a command outside the write transaction, so on SQLite another
-    process can compute its next command while this one writes (see ADR 0007)."""
+    process can compute its next command meanwhile (see ADR 0007)."""
 
     def __init__(self):
         self._guards: list[tuple] = []
         self._statements: list[tuple] = []
 
-    def execute(self, statement, params=None) -> None:
-        self._statements.append((statement, params))
+    def execute(self, statement, params, alone: bool = False) -> None:
+        """`params`: a dict, or a list of dicts for one row each; `alone`: never merged with other
+        commands' rows (a statement with an expanding IN list cannot run as an executemany)."""
+        self._statements.append((statement, params, alone))
 
     def guard(self, key: str, statement, params: dict) -> None:
         """A write that must change exactly one row (an UPDATE guarded by a version); guards run
@@ -114,9 +116,21 @@ class Writes:
     def __bool__(self) -> bool:
         return bool(self._guards or self._statements)
 
-    def run(self, connection) -> None:
+    def run(self, connection, merge: bool = False) -> None:
+        """With `merge`, the rows of one statement from all recorded commands go in one
+        executemany (a list act's hundreds of commands then cost a dozen round trips, not
+        thousands). Only for commands on distinct instances: their rows never overlap, so the
+        order between commands does not matter, while each statement keeps its rows in order."""
         for _key, _order, statement, params in sorted(self._guards, key=lambda g: g[:2]):
             if connection.execute(statement, params).rowcount != 1:
                 raise StaleRow()
-        for statement, params in self._statements:
-            connection.execute(statement, params)
+        if not merge:
+            for statement, params, _alone in self._statements:
+                connection.execute(statement, params)
+            return
+        batches: dict[object, tuple[object, list]] = {}
+        for position, (statement, params, alone) in enumerate(self._statements):
+            rows = batches.setdefault(position if alone else statement, (statement, []))[1]
+            rows.extend(params if isinstance(params, list) else [params])
+        for statement, rows in batches.values():
+            connection.execute(statement, rows if len(rows) > 1 else rows[0])

@@ -38,7 +38,7 @@ class InstanceView:
 _BRIEF_COLUMNS = ("task_id", "spec_name", "title", "lane", "role", "unit", "form", "due_at")
 
 
-_ATTEMPTS = 3  # a command worked out on a row another transaction moved is worked out again
+_ATTEMPTS = 5  # a command worked out on a row another transaction moved is worked out again
 
 
 def utcnow() -> datetime:
@@ -177,7 +177,7 @@ class Runtime:
     def _commands_once(self, commands: list, actor: str, quiet: bool) -> list[InstanceView]:
         at = self._prepare()
         taken: dict[str, tuple[Instance, snapshot.LiveWorkflow]] = {}
-        views, writes = [], Writes()
+        views, writes, ran = [], Writes(), []
         with self.db.transaction(write=False) as session:
             loaded = self._read(session, [c[0] for c in commands])
             for instance_id, expected_version, event_type, payload, check in commands:
@@ -198,9 +198,10 @@ class Runtime:
                         continue
                 self._run(session, writes, instance, live, event_type, payload, actor, at)
                 views.append(self._view(session, instance, live))
+                ran.append(instance.id)
         if writes:
-            with self.db.transaction() as session:
-                writes.run(session.connection())
+            with self.db.transaction() as session:  # rows merged across commands on distinct instances
+                writes.run(session.connection(), merge=len(ran) == len(set(ran)))
         for instance, live in taken.values():  # only after commit: a failure leaves the cache empty
             self._put(instance, live)
         return views
@@ -255,12 +256,10 @@ class Runtime:
         return found
 
     def _lock(self, session: Session, instance_ids: list[str]) -> dict[str, Instance]:
-        """On PostgreSQL, lock the instances' rows, in id order so two batches cannot deadlock: a
-        concurrent command on the same instance then waits and sees the new version (a conflict)
-        instead of running its whole step only to collide on the rows it writes. On SQLite the write
-        transaction (BEGIN IMMEDIATE) already excludes every other writer. Either way the rows are
-        loaded by this one query and handed to `_instance` (the session's identity map holds rows
-        only weakly)."""
+        """For a command run in one write transaction (`run_in`) whose checks read other rows: on
+        PostgreSQL, lock the instances' rows (in id order, so two batches cannot deadlock) so that
+        a concurrent command waits and then sees the new version; on SQLite the write transaction
+        (BEGIN IMMEDIATE) already excludes every other writer."""
         ids = sorted({i for i in instance_ids if _is_uuid(i)})
         if not ids:
             return {}

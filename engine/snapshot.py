@@ -188,7 +188,7 @@ class _BodyRows:
 
     def write(self, writes: Writes, instance_id: str, inserts: list[dict], updates: list[dict], removed: list[str]):
         if removed:
-            writes.execute(self.delete, {"b_instance": instance_id, "b_keys": removed})
+            writes.execute(self.delete, {"b_instance": instance_id, "b_keys": removed}, alone=True)
         if inserts:
             writes.execute(self.insert, inserts)
         if updates:

@@ -55,4 +55,4 @@ def forget_closed_assignments(writes: Writes, _instance, _workflow, closed: list
     the record), so rows of tasks the command closed go. The table then holds only open reassigned
     tasks, which keeps the inbox's per-user exclusion cheap however long a campaign runs."""
     if closed:
-        writes.execute(_FORGET, {"ids": closed})
+        writes.execute(_FORGET, {"ids": closed}, alone=True)

@@ -80,7 +80,7 @@ def _seed_demo_campaign(services, variant, name, deadline, clock, now) -> int:
 @click.option("--candidates", "count", default=100, show_default=True, type=click.IntRange(1, 100000))
 @click.option("--database", default=None, help="数据库 URL（默认：临时 SQLite 文件，运行结束后删除，不影响正式数据）")
 @click.option("--workers", default=None, type=click.IntRange(1, 16),
-              help="并行的模拟进程数（按推荐单位分工）；默认 PostgreSQL 为 CPU 核数，SQLite 为 1")
+              help="并行的模拟进程数（按推荐单位分工）；默认为 CPU 核数")
 @click.pass_context
 def simulate(ctx: click.Context, variant: str, count: int, database: str | None, workers: int | None) -> None:
     """用模拟的经办人把整个评选活动运行到审定结束（时钟快进），输出各结局的数量。"""
@@ -92,7 +92,7 @@ def simulate(ctx: click.Context, variant: str, count: int, database: str | None,
     with tempfile.TemporaryDirectory(prefix="pingxuan-simulate-") as scratch:
         url = database or f"sqlite:///{Path(scratch) / 'simulate.db'}"
         if workers is None:
-            workers = 1 if url.startswith("sqlite") else (os.cpu_count() or 1)
+            workers = os.cpu_count() or 1
         try:
             shares = simulation.prepare(settings, url, variant, count, workers)
             result = simulation.run(shares, count)

@@ -2,8 +2,8 @@
 
 With several workers, the recommending units are shared out among processes, each playing every
 role for its units' candidates (their lists go to the offices as separate batches) with its own
-fast clock; the parent shows progress from the database. On PostgreSQL the workers really run
-side by side; on SQLite they take turns at the single write lock, so one worker is the default there.
+fast clock; the parent shows progress from the database. The workers run side by side on both
+databases: a command holds SQLite's single write lock only while its rows are written (ADR 0007).
 """
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from engine import audit, eventlog
+from engine import audit, eventlog, runtime
+from engine.spiff import full_state
 
 from engine.errors import Conflict, NotFound, ScriptError, ValidationFailed
 from engine.models import Event, HumanTask, Instance, TaskData, TaskSnapshot, Timer
@@ -116,7 +117,7 @@ def test_a_command_gives_up_on_a_row_that_keeps_moving(sample, monkeypatch):
     moves = _another_writer_moves_the_row(sample.db, monkeypatch, times=10)
     with pytest.raises(Conflict, match="同时更新"):
         sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", None)
-    assert stored_state(sample.db, view.id) == (version + len(moves), *rest) and len(moves) == 3
+    assert stored_state(sample.db, view.id) == (version + len(moves), *rest) and len(moves) == runtime._ATTEMPTS
 
 
 def test_completing_twice_is_refused(sample):
@@ -216,3 +217,32 @@ def test_cancel(sample):
     assert cancelled.status == "cancelled" and cancelled.ready_tasks == []
     with pytest.raises(Conflict):
         sample.runtime.cancel(view.id, "admin", cancelled.version, "again")
+
+
+@pytest.mark.parametrize("same_instance_twice", [False, True])
+def test_a_batch_stores_what_commands_one_by_one_store(sample, same_instance_twice):
+    """A list act's writes are merged into one executemany per statement when its commands are on
+    distinct instances, and run command by command when one instance appears twice; either way
+    each instance ends as a fresh load from the database gives it, and replays."""
+    rt = sample.runtime
+    started = [rt.start("sample_nomination", START) for _ in range(3)]
+    for v in started:
+        rt.complete_task(v.id, v.ready_tasks[0]["task_id"], NOMINATION, "u", None)
+    rt.clock.set(datetime(2025, 10, 10, 1, 0, tzinfo=timezone.utc))
+    assert all(rt.fire_timers(v.id) for v in started)
+    views = [rt.instance(v.id) for v in started]
+    assert all(len(v.ready_tasks) == 2 for v in views)
+    opinion = {"opinion": {"adverse": False, "comment": "同意", "signer": "经办人"}}
+    items = [(v.id, t["task_id"], opinion, None) for v in views
+             for t in (v.ready_tasks if same_instance_twice else v.ready_tasks[:1])]
+    assert len({i for i, *_ in items}) == (3 if same_instance_twice else len(items))
+    after = sample.runtime.complete_many(items, "dept")
+    assert len(after) == len(items)
+    for view in views:
+        cached = sample.runtime._cache[view.id][1].workflow
+        assert full_state(cached) == full_state(sample.runtime.workflow(view.id))
+        assert audit.replay(sample, view.id).ok
+        with sample.db.transaction(write=False) as s:
+            done = s.scalars(select(HumanTask.unit).where(HumanTask.instance_id == view.id,
+                                                          HumanTask.state == "completed")).all()
+        assert len(done) == (2 if same_instance_twice else 1) + 1  # the nomination form, and the opinions

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -85,6 +85,33 @@ class Database:
         with factory() as session:
             with session.begin():
                 yield session
+
+    @contextmanager
+    def read_then_write(self) -> Iterator[tuple[Session, Callable]]:
+        """One pooled connection (one checkout, one liveness ping: a round trip each) for a read
+        transaction and then a write transaction: yields the read session and `write()`, a
+        context manager that ends the read transaction and opens the write one."""
+        with self.engine.connect() as connection:
+            if self.is_postgres:
+                # No transaction for the reads (BEGIN and COMMIT are a round trip each): under READ
+                # COMMITTED each statement sees what is committed anyway, and the writes are guarded
+                # by the versions read. SQLite keeps its read transaction (in-process, free).
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+            session = Session(bind=connection, expire_on_commit=False)
+            reading = session.begin()
+
+            @contextmanager
+            def write() -> Iterator:
+                reading.commit()
+                session.close()
+                if self.is_postgres:
+                    connection.execution_options(isolation_level=self.engine.dialect.default_isolation_level)
+                with connection.execution_options(sqlite_immediate=True).begin():
+                    yield connection
+            try:
+                yield session, write
+            finally:
+                session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

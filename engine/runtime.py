@@ -178,7 +178,7 @@ class Runtime:
         at = self._prepare()
         taken: dict[str, tuple[Instance, snapshot.LiveWorkflow]] = {}
         views, writes, ran = [], Writes(), []
-        with self.db.transaction(write=False) as session:
+        with self.db.read_then_write() as (session, write):
             loaded = self._read(session, [c[0] for c in commands])
             for instance_id, expected_version, event_type, payload, check in commands:
                 instance = self._instance(session, instance_id, loaded)
@@ -199,9 +199,9 @@ class Runtime:
                 self._run(session, writes, instance, live, event_type, payload, actor, at)
                 views.append(self._view(session, instance, live))
                 ran.append(instance.id)
-        if writes:
-            with self.db.transaction() as session:  # rows merged across commands on distinct instances
-                writes.run(session.connection(), merge=len(ran) == len(set(ran)))
+            if writes:
+                with write() as connection:  # rows merged across commands on distinct instances
+                    writes.run(connection, merge=len(ran) == len(set(ran)))
         for instance, live in taken.values():  # only after commit: a failure leaves the cache empty
             self._put(instance, live)
         return views

@@ -39,6 +39,7 @@ _BRIEF_COLUMNS = ("task_id", "spec_name", "title", "lane", "role", "unit", "form
 
 
 _ATTEMPTS = 5  # a command worked out on a row another transaction moved is worked out again
+_MOVED = "数据已被他人同时更新，请刷新后重试"
 
 
 def utcnow() -> datetime:
@@ -172,7 +173,7 @@ class Runtime:
                 return self._commands_once(commands, actor, quiet)
             except StaleRow:
                 if not retry or attempt == _ATTEMPTS - 1:
-                    raise Conflict("数据已被他人同时更新，请刷新后重试") from None
+                    raise Conflict(_MOVED) from None
 
     def _commands_once(self, commands: list, actor: str, quiet: bool) -> list[InstanceView]:
         at = self._prepare()
@@ -215,7 +216,7 @@ class Runtime:
         try:
             writes.run(session.connection())
         except StaleRow:
-            raise Conflict("数据已被他人同时更新，请刷新后重试") from None
+            raise Conflict(_MOVED) from None
 
     def _run(self, session: Session, writes: Writes, instance: Instance, live: snapshot.LiveWorkflow,
              event_type: str, payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:

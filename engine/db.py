@@ -10,6 +10,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .errors import Conflict
+
 
 SQLITE_CACHE_MB = int(os.environ.get("PINGXUAN_SQLITE_CACHE_MB", "64"))
 
@@ -117,8 +119,13 @@ class Database:
         self.engine.dispose()
 
 
-class StaleRow(Exception):
-    """A guarded write found its row moved by another transaction since it was read."""
+class StaleRow(Conflict):
+    """A row moved by another transaction since it was read: a guarded write found its version
+    gone, or a workflow's rows were read across another transaction's commit. The runtime works a
+    command out again; anywhere else it is the user's conflict."""
+
+    def __init__(self):
+        super().__init__("数据已被他人同时更新，请刷新后重试")
 
 
 class Writes:

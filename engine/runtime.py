@@ -39,7 +39,6 @@ _BRIEF_COLUMNS = ("task_id", "spec_name", "title", "lane", "role", "unit", "form
 
 
 _ATTEMPTS = 5  # a command worked out on a row another transaction moved is worked out again
-_MOVED = "数据已被他人同时更新，请刷新后重试"
 
 
 def utcnow() -> datetime:
@@ -173,7 +172,7 @@ class Runtime:
                 return self._commands_once(commands, actor, quiet)
             except StaleRow:
                 if not retry or attempt == _ATTEMPTS - 1:
-                    raise Conflict(_MOVED) from None
+                    raise
 
     def _commands_once(self, commands: list, actor: str, quiet: bool) -> list[InstanceView]:
         at = self._prepare()
@@ -213,10 +212,7 @@ class Runtime:
         checks must read under the lock), its writes executed at once."""
         writes = Writes()
         self._run(session, writes, instance, live, event_type, payload, actor, at, created)
-        try:
-            writes.run(session.connection())
-        except StaleRow:
-            raise Conflict(_MOVED) from None
+        writes.run(session.connection())
 
     def _run(self, session: Session, writes: Writes, instance: Instance, live: snapshot.LiveWorkflow,
              event_type: str, payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:

@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from .db import Writes
+from .db import StaleRow, Writes
 from .models import Instance, SubprocessShell, TaskData, TaskSnapshot
 from .spiff import (ProcessSpecs, all_workflows, restore_workflow, subprocess_shell_json, task_data_json,
                     task_shape_json, workflow_shell_json)
@@ -75,14 +75,20 @@ def load(session: Session, instance: Instance, specs: ProcessSpecs, script_engin
         .order_by(TaskSnapshot.seq)
     ).all()
     values = dict(session.execute(select(TaskData.digest, TaskData.body).where(TaskData.instance_id == instance.id)).all())
-    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for _task_id, key, body, digest in rows:
-        grouped[key].append((body, values[digest]))
     shell_rows = session.execute(
         select(SubprocessShell.subprocess_id, SubprocessShell.body, SubprocessShell.seq)
         .where(SubprocessShell.instance_id == instance.id).order_by(SubprocessShell.seq)).all()
+    # Read last, with the version: each statement may see a later commit than the one before (on
+    # PostgreSQL the reads run without a transaction), and every commit moves the version, so an
+    # unchanged version means all of the above belong to the version the command read.
+    top_shell, version = session.execute(
+        select(Instance.snapshot, Instance.version).where(Instance.id == instance.id)).one()
+    if version != instance.version:
+        raise StaleRow()
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for _task_id, key, body, digest in rows:
+        grouped[key].append((body, values[digest]))
     shells = {key: json.loads(body) for key, body, _ in shell_rows}
-    top_shell = session.scalar(select(Instance.snapshot).where(Instance.id == instance.id))  # deferred column
     wf = restore_workflow(specs, json.loads(top_shell), shells, grouped, script_engine)
     live = LiveWorkflow(wf, {UUID(task_id): key for task_id, key, _, _ in rows},
                         data_digests=set(values),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from engine import audit, eventlog, runtime
 from engine.spiff import full_state
 
+from engine.db import StaleRow
 from engine.errors import Conflict, NotFound, ScriptError, ValidationFailed
 from engine.models import Event, HumanTask, Instance, TaskData, TaskSnapshot, Timer
 
@@ -246,3 +247,18 @@ def test_a_batch_stores_what_commands_one_by_one_store(sample, same_instance_twi
             done = s.scalars(select(HumanTask.unit).where(HumanTask.instance_id == view.id,
                                                           HumanTask.state == "completed")).all()
         assert len(done) == (2 if same_instance_twice else 1) + 1  # the nomination form, and the opinions
+
+
+def test_loading_rows_that_moved_since_the_instance_was_read_is_refused(sample):
+    """A workflow loaded from rows read across another transaction's commit could mix two versions
+    (on PostgreSQL the command's reads run without a transaction): the load checks the version last."""
+    view = sample.runtime.start("sample_nomination", START)
+    with sample.db.transaction(write=False) as s:
+        stale = s.get(Instance, view.id)
+        s.expunge(stale)
+    sample.runtime.complete_task(view.id, view.ready_tasks[0]["task_id"], NOMINATION, "u", view.version)
+    with sample.db.transaction(write=False) as s:
+        with pytest.raises(StaleRow, match="同时更新"):
+            sample.runtime._load(s, stale)
+        current = s.get(Instance, view.id)
+        assert sample.runtime._load(s, current).workflow is not None

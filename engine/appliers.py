@@ -75,11 +75,16 @@ def _task_reassigned(wf: BpmnWorkflow, payload: dict) -> None:  # 转办: who ma
         raise Conflict("任务不存在或已失效")
 
 
+class MessageNotWaiting(Conflict):
+    """No event of the workflow waits for this message now (an objection outside publicity)."""
+
+
 def _message_received(wf: BpmnWorkflow, payload: dict) -> None:
     """An outside message (e.g. an objection during publicity) for a waiting message event."""
     event = BpmnEvent(SpiffMessage(payload["name"]), payload.get("payload") or {})
     if wf.event_manager.catch(event, internal=False) == 0:
-        raise Conflict(payload.get("not_waiting") or f"流程当前不接收“{payload['name']}”")
+        # Events recorded before the refusal text left the payload still carry it.
+        raise MessageNotWaiting(payload.get("not_waiting") or f"流程当前不接收“{payload['name']}”")
     engine_steps(wf)
 
 

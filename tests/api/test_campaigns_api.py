@@ -221,6 +221,13 @@ def test_publicity_posting_and_objections(capi, v001, clock):
                      json={"content": "缺少必填项"}).json["code"] == "validation_failed"
     view = capi.post(f"/api/candidates/{a['id']}/objections", "yuzhong", json=body).json
     assert [t["title"] for t in view["ready_tasks"]] == ["核实异议"]
+    # Lodging returns the objection's id; its verification form carries it, decided by the process.
+    verify = view["ready_tasks"][0]["task_id"]
+    assert capi.get(f"/api/tasks/{verify}/form", "office").json["schema"]["properties"]["objection_id"]["readOnly"]
+    wf = v001.runtime.workflow(a["id"])
+    assert find_task(wf, verify).data["objection"]["objection_id"] == view["objection_id"]
+    events = capi.get(f"/api/audit/instances/{a['id']}/events", "auditor").json["events"]
+    assert "not_waiting" not in events[-1]["payload"]
     assert capi.post("/api/candidates/00000000-0000-0000-0000-000000000000/objections", "office", 404,
                      json=body).json["code"] == "not_found"
     assert other["id"] not in {r["id"] for r in posted["results"]}

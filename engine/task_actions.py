@@ -85,7 +85,8 @@ def submit_many(services, principal: Principal, items: list[tuple[str, dict, int
                     services.runtime.forms.validate(row.form, data)
             except ValidationFailed as exc:
                 raise ValidationFailed(f"第 {i + 1} 项：{exc.message}",
-                                       field_errors={f"items.{i}.data.{k}": v for k, v in exc.field_errors.items()}) from exc
+                                       field_errors={f"items.{i}.data.{k}": v for k, v in exc.field_errors.items()},
+                                       field_labels={f"items.{i}.data.{k}": v for k, v in exc.field_labels.items()}) from exc
             except (NotFound, Conflict, Forbidden) as exc:
                 raise type(exc)(f"第 {i + 1} 项：{exc.message}") from exc
             commands.append((row.instance_id, task_id, data, version))

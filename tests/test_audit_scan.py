@@ -78,7 +78,7 @@ def test_scan_names_exactly_the_instances_that_fail(sample):
     failures = {f.instance_id: f for f in report.failures}
     assert set(failures) == {snapshot_altered, event_altered}
     assert failures[snapshot_altered].reason.startswith("重放与存储快照不一致")
-    assert "Final_review" in failures[snapshot_altered].reason and failures[snapshot_altered].differences >= 1
+    assert "的 data 不一致" in failures[snapshot_altered].reason and failures[snapshot_altered].differences >= 1
     assert failures[event_altered].reason.startswith("哈希链校验失败") and "第 2 号事件" in failures[event_altered].reason
     assert good not in failures and running not in failures
 

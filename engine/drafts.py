@@ -92,7 +92,7 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
 
 
 def save_draft(services, principal: Principal, task_id: str, data: dict) -> datetime:
-    now = services.runtime._now()
+    now = services.runtime.now()
     with services.db.transaction() as session:
         found = task_row(session, task_id)
         if found is None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 import uuid
 from collections import Counter
 from datetime import datetime, timezone
@@ -14,7 +16,7 @@ from datetime import datetime, timezone
 import pytest
 
 from engine import appliers, determinism
-from engine.config import Settings
+from engine.config import REPO_ROOT, Settings
 from engine.db import Database
 from engine.eventlog import canonical, chain_hash
 from engine.models import Base
@@ -178,3 +180,28 @@ def test_a_changed_task_id_scheme_fails_the_corpus(corpus_services, sample_entry
     monkeypatch.setattr(determinism.IdSource, "next", other_ids)
     problems = check(corpus_services, copy.deepcopy(sample_entry))
     assert problems and ("重放失败" in problems[0] or any("只存在于存储的快照中" in p for p in problems)), problems[:2]
+
+
+def test_the_recorder_adds_new_entries_and_keeps_existing_ones(tmp_path):
+    """Recording runs on SQLite whatever the suite runs on, so this runs once."""
+    def record(*args):
+        return subprocess.run([sys.executable, str(REPO_ROOT / "tools" / "record_replay_corpus.py"),
+                               "--corpus", str(tmp_path), "-k", "test_000_missed_deadline", *args],
+                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+
+    first = record()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "1 entries written, 0 kept" in first.stdout
+    [path] = replay_corpus.entry_paths(tmp_path)
+    entry = replay_corpus.read_json(path)
+    assert replay_corpus.entry_name(path) == "000/missed_deadline"
+    assert entry["scenario"].endswith("test_000_missed_deadline[sqlite]")
+    db = Database(f"sqlite:///{tmp_path / 'check.db'}")
+    Base.metadata.create_all(db.engine)
+    seed_calendar(db)
+    services = build(Settings(database_url=db.url), db=db)
+    assert check(services, entry, replay_corpus.bundle_files(entry["bundle"], tmp_path)) == []
+    db.dispose()
+    before = path.read_bytes()
+    again = record()
+    assert "0 entries written, 1 kept" in again.stdout and path.read_bytes() == before

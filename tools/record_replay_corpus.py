@@ -101,11 +101,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replace", action="store_true", help="rewrite entries that exist")
     parser.add_argument("-k", dest="keyword", help="only scenario tests matching this pytest -k expression")
+    parser.add_argument("--corpus", type=Path, help="write here instead of tests/replay_corpus/")
     args = parser.parse_args()
     os.environ.pop("TEST_DATABASE_URL", None)  # recorded on SQLite; CI replays on both databases
     from tests import replay_corpus
 
-    recorder = Recorder(replay_corpus.CORPUS, args.replace)
+    recorder = Recorder(args.corpus or replay_corpus.CORPUS, args.replace)
     pytest_args = ["-q", "-p", "no:cacheprovider", str(REPO / "tests" / "scenarios")]
     if args.keyword:
         pytest_args += ["-k", args.keyword]

@@ -252,6 +252,16 @@ class FormRegistry:
         schema = self.resolved(name)
         return {path: label for path in paths if (label := field_label(schema, path))}
 
+    def validate_not_past(self, name: str, data, today: date) -> None:
+        """A date that starts a period must not be before `today` (the command's day, Beijing
+        time): a publicity posted "last week" would end at once and skip its 5 working days."""
+        schema = self.resolved(name)
+        errors = {path: f"不能早于今天（{today.year}年{today.month}月{today.day}日）；更正已过去的日期须由系统管理员办理并说明理由"
+                  for path, value in _not_before_today(schema, data) if _parsed_date(value) and _parsed_date(value) < today}
+        if errors:
+            labels = self.labels(name, errors)
+            raise ValidationFailed(summary(errors, labels), field_errors=errors, field_labels=labels)
+
     def validate(self, name: str, data) -> None:
         field_errors = self.errors(name, data)
         if field_errors:
@@ -261,11 +271,30 @@ class FormRegistry:
             raise ValidationFailed(summary(field_errors, labels), field_errors=field_errors, field_labels=labels)
 
 
+def _not_before_today(schema, data, path=()):
+    """(dotted path, value) of every date field marked `"notBeforeToday": true` that is filled."""
+    if not isinstance(schema, dict) or not isinstance(data, dict):
+        return
+    for name, sub in (schema.get("properties") or {}).items():
+        if name not in data or not isinstance(sub, dict):
+            continue
+        if sub.get("notBeforeToday") and isinstance(data[name], str):
+            yield ".".join((*path, name)), data[name]
+        yield from _not_before_today(sub, data[name], (*path, name))
+
+
 def summary(field_errors: dict[str, str], labels: dict[str, str], shown: int = 3) -> str:
     """The headline of a refused form, naming the first fields so a user knows where to look."""
     parts = [f"{labels.get(path, path)}：{message}" for path, message in list(field_errors.items())[:shown]]
     more = f"等 {len(field_errors)} 处" if len(field_errors) > shown else ""
     return f"{SUMMARY_MESSAGE}（{'；'.join(parts)}{more}）"
+
+
+def _parsed_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 # --- self-contained schemas ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import eventlog, index, snapshot
 from .appliers import apply
+from .config import TIMEZONE
 from .db import Database, StaleRow, Writes
 from .definitions import SpecLibrary, latest_for_process
 from .determinism import command_context
@@ -41,8 +42,8 @@ class Command:
     """One state change of one instance, as `Runtime.run` takes it.
 
     `payload` may be a function (live workflow, time) -> payload, or None for nothing to do.
-    `check(session, live)` runs before the change on the command's read session and refuses by
-    raising; `after(writes, live, time)` runs once the change is worked out, may still refuse, and
+    `check(session, live, time)` runs before the change on the command's read session and refuses
+    by raising; `after(writes, live, time)` runs once the change is worked out, may still refuse, and
     may record further writes (a reassignment row, say) that commit with the event.
     `expected_version` None skips the user's version check (the command is then worked out again
     if another transaction moves the instance meanwhile)."""
@@ -51,7 +52,7 @@ class Command:
     event_type: str
     payload: object
     expected_version: int | None = None
-    check: Callable[[Session, "snapshot.LiveWorkflow"], None] | None = None
+    check: Callable[[Session, "snapshot.LiveWorkflow", datetime], None] | None = None
     after: Callable[[Writes, "snapshot.LiveWorkflow", datetime], None] | None = None
 
 
@@ -126,11 +127,14 @@ class Runtime:
             for instance_id, task_id, data, version in items
         ], actor)
 
-    def completion_check(self, task_id: str, data: dict, validated: set | None = None):
-        """The checks every completion passes: the task is open here and its form validates."""
+    def completion_check(self, task_id: str, data: dict, validated: set | None = None,
+                         correction: dict | None = None):
+        """The checks every completion passes: the task is open here, its form validates, and no
+        date that starts a period (a publicity's 开始日期) lies before the command's day, unless an
+        administrator's recorded correction says why."""
         validated = set() if validated is None else validated
 
-        def check(_session: Session, live: snapshot.LiveWorkflow) -> None:
+        def check(_session: Session, live: snapshot.LiveWorkflow, at: datetime) -> None:
             task = find_task(live.workflow, task_id)
             if task is None or not task.task_spec.manual:
                 raise NotFound("该实例中没有这个待办任务")
@@ -139,6 +143,8 @@ class Runtime:
             form = form_properties(task).get("formJsonSchemaFilename")
             if form and self.forms is not None and (form, id(data)) not in validated:
                 self.forms.validate(form, data)
+                if correction is None:
+                    self.forms.validate_not_past(form, data, at.astimezone(TIMEZONE).date())
                 validated.add((form, id(data)))
         return check
 
@@ -149,7 +155,7 @@ class Runtime:
         return self.command(Command(instance_id, "message_received", event), actor)
 
     def cancel(self, instance_id: str, actor: str, expected_version: int, reason: str) -> InstanceView:
-        def check(_session, live):
+        def check(_session, live, _at):
             if live.workflow.completed:
                 raise Conflict("流程已结束，不能取消")
         return self.command(Command(instance_id, "instance_cancelled", {"reason": reason}, expected_version, check), actor)
@@ -220,7 +226,7 @@ class Runtime:
                 live = taken[instance.id][1] if instance.id in taken else self._take(session, instance)
                 taken[instance.id] = (instance, live)
                 if c.check is not None:
-                    c.check(session, live)
+                    c.check(session, live, at)
                 payload = c.payload(live, at) if callable(c.payload) else c.payload
                 if payload is None:
                     continue

@@ -205,3 +205,7 @@ def test_the_recorder_adds_new_entries_and_keeps_existing_ones(tmp_path):
     before = path.read_bytes()
     again = record()
     assert "0 entries written, 1 kept" in again.stdout and path.read_bytes() == before
+    newer = record("--generation", "2026-12")
+    assert "1 entries written, 0 kept" in newer.stdout
+    assert [replay_corpus.entry_name(p) for p in replay_corpus.entry_paths(tmp_path)] == [
+        "000/missed_deadline", "000/missed_deadline@2026-12"]

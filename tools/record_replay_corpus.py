@@ -11,6 +11,7 @@ migration for the instances in production): --replace.
 
     .venv/bin/python tools/record_replay_corpus.py               # add entries for new scenarios
     .venv/bin/python tools/record_replay_corpus.py -k 000        # only tests matching a -k expression
+    .venv/bin/python tools/record_replay_corpus.py --generation 2026-12   # the scenarios again, beside the old
     .venv/bin/python tools/record_replay_corpus.py --replace     # re-record everything
 """
 from __future__ import annotations
@@ -31,8 +32,8 @@ import pytest  # noqa: E402
 class Recorder:
     """A pytest plugin: exports the instances of each passing test that has `services`."""
 
-    def __init__(self, corpus: Path, replace: bool):
-        self.corpus, self.replace = corpus, replace
+    def __init__(self, corpus: Path, replace: bool, generation: str | None = None):
+        self.corpus, self.replace, self.generation = corpus, replace, generation
         self.written: list[Path] = []
         self.kept: list[Path] = []
 
@@ -70,6 +71,8 @@ class Recorder:
                 continue
             paths.add(path_taken)
             name = scenario_name(item, entry["deployment"], len(paths))
+            if self.generation:
+                name = f"{name}@{self.generation}"
             self.save(self.corpus / entry["deployment"] / f"{name}.json.gz", entry, bundle)
 
     def save(self, path: Path, entry: dict, bundle: dict) -> None:
@@ -102,11 +105,15 @@ def main() -> int:
     parser.add_argument("--replace", action="store_true", help="rewrite entries that exist")
     parser.add_argument("-k", dest="keyword", help="only scenario tests matching this pytest -k expression")
     parser.add_argument("--corpus", type=Path, help="write here instead of tests/replay_corpus/")
+    parser.add_argument("--generation", help="record the scenarios again beside the old entries, named "
+                                             "<scenario>@GENERATION (after a change of event formats, say)")
     args = parser.parse_args()
     os.environ.pop("TEST_DATABASE_URL", None)  # recorded on SQLite; CI replays on both databases
     from tests import replay_corpus
 
-    recorder = Recorder(args.corpus or replay_corpus.CORPUS, args.replace)
+    if args.generation and not re.fullmatch(r"[\w.-]+", args.generation):
+        parser.error("--generation: letters, digits, '.', '-' and '_' only")
+    recorder = Recorder(args.corpus or replay_corpus.CORPUS, args.replace, args.generation)
     pytest_args = ["-q", "-p", "no:cacheprovider", str(REPO / "tests" / "scenarios")]
     if args.keyword:
         pytest_args += ["-k", args.keyword]

@@ -182,7 +182,7 @@ def test_a_changed_task_id_scheme_fails_the_corpus(corpus_services, sample_entry
     assert problems and ("重放失败" in problems[0] or any("只存在于存储的快照中" in p for p in problems)), problems[:2]
 
 
-def test_the_recorder_adds_new_entries_and_keeps_existing_ones(tmp_path):
+def test_the_recorder_records_a_scenario_and_a_later_generation_beside_it(tmp_path):
     """Recording runs on SQLite whatever the suite runs on, so this runs once."""
     def record(*args):
         return subprocess.run([sys.executable, str(REPO_ROOT / "tools" / "record_replay_corpus.py"),
@@ -203,9 +203,24 @@ def test_the_recorder_adds_new_entries_and_keeps_existing_ones(tmp_path):
     assert check(services, entry, replay_corpus.bundle_files(entry["bundle"], tmp_path)) == []
     db.dispose()
     before = path.read_bytes()
-    again = record()
-    assert "0 entries written, 1 kept" in again.stdout and path.read_bytes() == before
-    newer = record("--generation", "2026-12")
+    newer = record("--generation", "2026-12")  # the scenario again, beside the old entry
     assert "1 entries written, 0 kept" in newer.stdout
     assert [replay_corpus.entry_name(p) for p in replay_corpus.entry_paths(tmp_path)] == [
         "000/missed_deadline", "000/missed_deadline@2026-12"]
+    assert path.read_bytes() == before
+
+
+def test_the_recorder_keeps_an_existing_entry_unless_told_to_replace(tmp_path):
+    sys.path.insert(0, str(REPO_ROOT / "tools"))
+    from record_replay_corpus import Recorder
+
+    path = tmp_path / "000" / "happy_path.json.gz"
+    replay_corpus.write_json(path, {"old": True})
+    bundle = {"hash": "h", "name": "000", "files": {}}
+    keeping = Recorder(tmp_path, replace=False)
+    keeping.save(path, {"new": True}, bundle)
+    assert replay_corpus.read_json(path) == {"old": True} and keeping.kept == [path] and not keeping.written
+    replacing = Recorder(tmp_path, replace=True)
+    replacing.save(path, {"new": True}, bundle)
+    assert replay_corpus.read_json(path) == {"new": True} and replacing.written == [path]
+    assert replay_corpus.read_json(tmp_path / "bundles" / "h.json.gz") == bundle

@@ -13,6 +13,7 @@ from engine.config import REPO_ROOT
 from engine.errors import Conflict
 from pingxuan.actors import Actors
 from tests.conftest import deploy_folder
+from tests.scenarios.helpers import setup
 from tests.scenarios.helpers import events, ready_tasks
 from tests.scenarios.test_000 import V000
 from tests.scenarios.test_002 import V002
@@ -54,9 +55,8 @@ def only_task(services, instance_id):
 
 @pytest.mark.parametrize("variant", sorted(START))
 def test_withdrawn_returned_and_transferred_steps_still_reach_the_decision(services, clock, variant):
-    clock.set(START[variant])
-    deploy_folder(services, REPO_ROOT / "processes" / variant)
-    campaign_id = services.campaigns.create(variant, "专班办公室")
+    v = {"000": V000, "001": {"variant": "001"}, "002": V002, "003": V003, "004": V004}[variant]
+    campaign_id = setup(services, clock, v, start=START[variant])
     config = services.campaigns.config(campaign_id)
     unit, award_type = first_open_slot(config)
     instance_id = services.campaigns.nominate(campaign_id, unit=unit, award_type=award_type,

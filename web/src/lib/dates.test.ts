@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { beijingDate, daysLeft, dueState, formatDate, formatDateTime } from "./dates";
+
+describe("formatDate", () => {
+  it("writes a date the Chinese way without leading zeros", () => {
+    expect(formatDate("2026-07-03")).toBe("2026年7月3日");
+  });
+  it("reads an instant in Beijing time", () => {
+    // 16:30 UTC on 2 July is already 3 July in Beijing.
+    expect(formatDate("2026-07-02T16:30:00Z")).toBe("2026年7月3日");
+    expect(formatDateTime("2026-07-02T16:30:00Z")).toBe("2026年7月3日 00:30");
+  });
+  it("shows a dash for nothing or garbage", () => {
+    expect(formatDate(null)).toBe("—");
+    expect(formatDate("not a date")).toBe("—");
+  });
+});
+
+describe("dueState", () => {
+  const now = new Date("2026-07-01T02:00:00Z");
+  it("marks past instants overdue", () => {
+    expect(dueState("2026-07-01T01:59:59Z", now, "2026-07-03")).toBe("overdue");
+  });
+  it("marks due within the soon window", () => {
+    expect(dueState("2026-07-03T09:00:00Z", now, "2026-07-03")).toBe("soon");
+    expect(dueState("2026-07-03T16:30:00Z", now, "2026-07-03")).toBe("normal"); // 4 July in Beijing
+  });
+  it("has no state without a due date", () => {
+    expect(dueState(null, now, "2026-07-03")).toBe("none");
+  });
+});
+
+describe("beijing dates", () => {
+  it("counts days left from the Beijing date", () => {
+    expect(beijingDate("2026-06-30T17:00:00Z")).toBe("2026-07-01");
+    expect(daysLeft("2026-07-06", new Date("2026-06-30T17:00:00Z"))).toBe(5);
+  });
+});

@@ -1,0 +1,47 @@
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import timezone from "dayjs/plugin/timezone";
+import utc from "dayjs/plugin/utc";
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.locale("zh-cn");
+
+// Campaign deadlines are Beijing dates whatever the browser's zone is.
+export const ZONE = "Asia/Shanghai";
+
+/** 2026年7月3日 — the form people read. */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return "—";
+  const d = value.length === 10 ? dayjs.tz(value, ZONE) : dayjs(value).tz(ZONE);
+  if (!d.isValid()) return "—";
+  return `${d.year()}年${d.month() + 1}月${d.date()}日`;
+}
+
+/** 2026年7月3日 14:05 */
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return "—";
+  const d = dayjs(value).tz(ZONE);
+  if (!d.isValid()) return "—";
+  return `${formatDate(value)} ${d.format("HH:mm")}`;
+}
+
+/** The Beijing calendar date (YYYY-MM-DD) of an instant. */
+export function beijingDate(value: string | Date): string {
+  return dayjs(value).tz(ZONE).format("YYYY-MM-DD");
+}
+
+export type DueState = "overdue" | "soon" | "normal" | "none";
+
+/** Overdue, or due on or before `soonUntil` (the Beijing date two working days ahead). */
+export function dueState(dueAt: string | null | undefined, now: Date, soonUntil: string | null): DueState {
+  if (!dueAt) return "none";
+  if (dayjs(dueAt).isBefore(now)) return "overdue";
+  if (soonUntil && beijingDate(dueAt) <= soonUntil) return "soon";
+  return "normal";
+}
+
+/** Whole calendar days from today (Beijing) to a date; negative when past. */
+export function daysLeft(date: string, now: Date): number {
+  return dayjs.tz(date, ZONE).diff(dayjs.tz(beijingDate(now), ZONE), "day");
+}

@@ -1,0 +1,33 @@
+import { lazy } from "react";
+import { createBrowserRouter } from "react-router";
+import { RequireUser } from "./auth/session";
+import AppLayout from "./layout/AppLayout";
+
+// Every page is its own chunk: a staff page never loads the dashboard charts (or, later, the modeler).
+const LoginPage = lazy(() => import("./auth/LoginPage"));
+const InboxPage = lazy(() => import("./pages/inbox/InboxPage"));
+const TaskPage = lazy(() => import("./pages/task/TaskPage"));
+const CampaignList = lazy(() => import("./pages/campaigns/CampaignList"));
+const CampaignDashboard = lazy(() => import("./pages/campaigns/CampaignDashboard"));
+const BatchReview = lazy(() => import("./pages/campaigns/BatchReview"));
+const NotFound = lazy(() => import("./layout/NotFound"));
+
+export const router = createBrowserRouter([
+  { path: "/login", element: <LoginPage /> },
+  {
+    element: (
+      <RequireUser>
+        <AppLayout />
+      </RequireUser>
+    ),
+    children: [
+      { index: true, element: <InboxPage mode="open" /> },
+      { path: "done", element: <InboxPage mode="done" /> },
+      { path: "tasks/:taskId", element: <TaskPage /> },
+      { path: "campaigns", element: <CampaignList /> },
+      { path: "campaigns/:campaignId", element: <CampaignDashboard /> },
+      { path: "campaigns/:campaignId/review", element: <BatchReview /> },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+]);

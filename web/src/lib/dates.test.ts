@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { beijingDate, daysLeft, dueState, formatDate, formatDateTime } from "./dates";
+import { beijingDate, daysLeft, dueDay, dueState, formatDate, formatDateTime, formatDue } from "./dates";
 
 describe("formatDate", () => {
   it("writes a date the Chinese way without leading zeros", () => {
@@ -16,6 +16,16 @@ describe("formatDate", () => {
   });
 });
 
+describe("due dates", () => {
+  it("reads 24:00 (00:00 next day in Beijing) as the day itself", () => {
+    expect(dueDay("2026-07-03T16:00:00Z")).toBe("2026-07-03");
+    expect(formatDue("2026-07-03T16:00:00Z")).toBe("2026年7月3日");
+  });
+  it("shows a cut-off time within the day", () => {
+    expect(formatDue("2026-07-03T09:00:00Z")).toBe("2026年7月3日 17:00");
+  });
+});
+
 describe("dueState", () => {
   const now = new Date("2026-07-01T02:00:00Z");
   it("marks past instants overdue", () => {
@@ -23,7 +33,8 @@ describe("dueState", () => {
   });
   it("marks due within the soon window", () => {
     expect(dueState("2026-07-03T09:00:00Z", now, "2026-07-03")).toBe("soon");
-    expect(dueState("2026-07-03T16:30:00Z", now, "2026-07-03")).toBe("normal"); // 4 July in Beijing
+    expect(dueState("2026-07-03T16:00:00Z", now, "2026-07-03")).toBe("soon"); // 24:00 on 3 July
+    expect(dueState("2026-07-03T16:30:00Z", now, "2026-07-03")).toBe("normal"); // 00:30 on 4 July
   });
   it("has no state without a due date", () => {
     expect(dueState(null, now, "2026-07-03")).toBe("none");

@@ -31,13 +31,30 @@ export function beijingDate(value: string | Date): string {
   return dayjs(value).tz(ZONE).format("YYYY-MM-DD");
 }
 
+/** The last day of a deadline instant: the server ends "X月X日前" at 24:00, i.e. 00:00 of the next
+ * day in Beijing, which a person reads as X月X日 itself. */
+export function dueDay(dueAt: string): string {
+  const d = dayjs(dueAt).tz(ZONE);
+  const midnight = d.hour() === 0 && d.minute() === 0 && d.second() === 0;
+  return (midnight ? d.subtract(1, "day") : d).format("YYYY-MM-DD");
+}
+
+/** A due date as people read it: 2026年7月3日, with the time only when it is not the day's end. */
+export function formatDue(dueAt: string | null | undefined): string {
+  if (!dueAt) return "—";
+  const d = dayjs(dueAt).tz(ZONE);
+  if (!d.isValid()) return "—";
+  const day = formatDate(dueDay(dueAt));
+  return d.hour() === 0 && d.minute() === 0 && d.second() === 0 ? day : `${day} ${d.format("HH:mm")}`;
+}
+
 export type DueState = "overdue" | "soon" | "normal" | "none";
 
 /** Overdue, or due on or before `soonUntil` (the Beijing date two working days ahead). */
 export function dueState(dueAt: string | null | undefined, now: Date, soonUntil: string | null): DueState {
   if (!dueAt) return "none";
   if (dayjs(dueAt).isBefore(now)) return "overdue";
-  if (soonUntil && beijingDate(dueAt) <= soonUntil) return "soon";
+  if (soonUntil && dueDay(dueAt) <= soonUntil) return "soon";
   return "normal";
 }
 

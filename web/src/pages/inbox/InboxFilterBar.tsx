@@ -1,4 +1,6 @@
 import { Badge, Checkbox, Input, Select, Space } from "antd";
+import dayjs from "dayjs";
+import { ZONE } from "../../lib/dates";
 import { LANES } from "../../lib/lanes";
 import { useCampaigns, useCount, type InboxFilters } from "./useInbox";
 
@@ -23,7 +25,8 @@ export function InboxFilterBar({ mode, filters, stages, soonUntil, onChange }: P
   const base = { campaign_id: filters.campaign_id, spec: filters.spec, lane: filters.lane, q: filters.q };
   const all = useCount(mode, base, {});
   const overdue = useCount(mode, base, { overdue: true });
-  const soonEnd = soonUntil ? `${soonUntil}T23:59:59+08:00` : "";
+  // Due at 24:00 of that day at the latest: 00:00 of the next day in Beijing.
+  const soonEnd = soonUntil ? dayjs.tz(soonUntil, ZONE).add(1, "day").format() : "";
   const soon = useCount(mode, base, soonEnd ? { due_before: soonEnd } : {});
   return (
     <Space wrap className="inbox-filters" size="middle" style={{ marginBottom: 16 }}>
@@ -71,7 +74,7 @@ export function InboxFilterBar({ mode, filters, stages, soonUntil, onChange }: P
       )}
       <CountBadge label="全部" count={all.data} />
       {mode === "open" && <CountBadge label="已逾期" count={overdue.data} />}
-      {mode === "open" && soonEnd && <CountBadge label="两个工作日内到期" count={soon.data} />}
+      {mode === "open" && soonEnd && <CountBadge label="两个工作日内到期（含已逾期）" count={soon.data} />}
     </Space>
   );
 }

@@ -2,7 +2,7 @@ import { Table, Tag } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { Link } from "react-router";
 import type { InboxItem, Page } from "../../api/types";
-import { dueState, formatDate, formatDateTime } from "../../lib/dates";
+import { dueState, formatDateTime, formatDue } from "../../lib/dates";
 
 interface Props {
   mode: "open" | "done";
@@ -31,7 +31,7 @@ export function InboxTable({ mode, data, loading, soonUntil, onPage }: Props) {
             const state = dueState(item.due_at, now, soonUntil);
             return (
               <span>
-                {formatDate(item.due_at)}{" "}
+                {formatDue(item.due_at)}{" "}
                 {state === "overdue" && <Tag color="red">已逾期</Tag>}
                 {state === "soon" && <Tag color="orange">即将到期</Tag>}
               </span>

@@ -1,6 +1,6 @@
 import { Card, Descriptions, Tag } from "antd";
 import type { TaskDetail } from "../../api/types";
-import { formatDate, formatDateTime } from "../../lib/dates";
+import { formatDateTime, formatDue } from "../../lib/dates";
 
 export function TaskFacts({ task }: { task: TaskDetail }) {
   return (
@@ -10,7 +10,7 @@ export function TaskFacts({ task }: { task: TaskDetail }) {
         <Descriptions.Item label="环节">{task.title}</Descriptions.Item>
         <Descriptions.Item label="单位">{task.unit ?? task.lane ?? "—"}</Descriptions.Item>
         <Descriptions.Item label="截止日期">
-          {formatDate(task.due_at)} {task.overdue && <Tag color="red">已逾期</Tag>}
+          {formatDue(task.due_at)} {task.overdue && <Tag color="red">已逾期</Tag>}
         </Descriptions.Item>
         <Descriptions.Item label="状态">{task.state === "ready" ? "待办理" : task.state === "completed" ? "已办理" : "已取消"}</Descriptions.Item>
         {task.assignee && <Descriptions.Item label="转办给">{task.assignee}</Descriptions.Item>}

@@ -29,13 +29,15 @@ export function TaskForm({ task, form }: Props) {
   const { message } = App.useApp();
   const canSubmit = task.actions.includes("submit");
   const [restored] = useState(() => takeDraft(task.task_id));
-  const [data, setData] = useState<Record<string, unknown>>(restored?.data ?? form.data ?? {});
+  // rjsf keeps the form's state itself; the prop is only the starting point (a formData prop that
+  // changed on every keystroke made rjsf drop a field changed in between).
+  const [initial] = useState<Record<string, unknown>>(() => restored?.data ?? form.data ?? {});
   const [version, setVersion] = useState(task.version);
   const [serverErrors, setServerErrors] = useState<ErrorSchema | undefined>();
   const [problem, setProblem] = useState<string | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const drafts = useDraftSaver(task.task_id, task.actions.includes("save_draft"), data);
+  const drafts = useDraftSaver(task.task_id, task.actions.includes("save_draft"), initial);
   const schema = form.schema as RJSFSchema;
   const uiSchema = useMemo<UiSchema>(
     () => ({
@@ -46,8 +48,9 @@ export function TaskForm({ task, form }: Props) {
   );
 
   useEffect(() => {
-    if (restored) drafts.touch(); // put the stashed input back on the server as the draft
-  }, [restored, drafts]);
+    if (restored) drafts.change(); // put the stashed input back on the server as the draft
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [restored]);
 
   async function submit(formData: Record<string, unknown>) {
     setBusy(true);
@@ -97,7 +100,7 @@ export function TaskForm({ task, form }: Props) {
       <Form
         schema={schema}
         uiSchema={uiSchema}
-        formData={data}
+        formData={initial}
         validator={validator}
         fields={FIELDS}
         translateString={translateString}
@@ -108,15 +111,12 @@ export function TaskForm({ task, form }: Props) {
         focusOnFirstError
         noHtml5Validate
         readonly={!canSubmit}
-        onChange={(e) => {
-          setData(e.formData ?? {});
-          drafts.touch();
-        }}
+        onChange={(e) => drafts.change(e.formData ?? {})}
         onSubmit={(e) => void submit(e.formData ?? {})}
       />
       <Space style={{ marginTop: 12 }} wrap>
         <TaskActions task={task} version={version} onDone={() => navigate("/")} />
-        {canSubmit && <Button onClick={() => { drafts.touch(); void drafts.saveNow(); }}>保存草稿</Button>}
+        {canSubmit && <Button onClick={() => { drafts.change(); void drafts.saveNow(); }}>保存草稿</Button>}
       </Space>
       <Modal
         open={!!conflict}

@@ -5,16 +5,19 @@ import { registerOpenForm } from "../../lib/localDrafts";
 const DELAY_MS = 1500;
 
 /** Saves the form as the task's draft shortly after each change, and once more on leaving the page
- * (or closing the tab); while the form is open, an expired session stashes it in the browser. */
-export function useDraftSaver(taskId: string, enabled: boolean, data: Record<string, unknown>) {
-  const latest = useRef(data);
+ * (or closing the tab); while the form is open, an expired session stashes it in the browser.
+ * Changes go into a ref, not React state: re-rendering the page on every keystroke made rjsf drop
+ * a change that came right after another. */
+export function useDraftSaver(taskId: string, enabled: boolean, initial: Record<string, unknown>) {
+  const latest = useRef(initial);
   const dirty = useRef(false);
+  const timer = useRef<number | undefined>(undefined);
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
-  latest.current = data;
 
   const save = useCallback(
     async (keepalive = false) => {
+      window.clearTimeout(timer.current);
       if (!enabled || !dirty.current) return;
       dirty.current = false;
       try {
@@ -29,15 +32,15 @@ export function useDraftSaver(taskId: string, enabled: boolean, data: Record<str
     [enabled, taskId],
   );
 
-  const touch = useCallback(() => {
-    dirty.current = true;
-  }, []);
-
-  useEffect(() => {
-    if (!dirty.current) return;
-    const timer = window.setTimeout(() => void save(), DELAY_MS);
-    return () => window.clearTimeout(timer);
-  }, [data, save]);
+  const change = useCallback(
+    (data?: Record<string, unknown>) => {
+      if (data) latest.current = data;
+      dirty.current = true;
+      window.clearTimeout(timer.current);
+      timer.current = window.setTimeout(() => void save(), DELAY_MS);
+    },
+    [save],
+  );
 
   useEffect(() => {
     if (!enabled) return;
@@ -54,7 +57,8 @@ export function useDraftSaver(taskId: string, enabled: boolean, data: Record<str
   /** After a successful submit there is nothing left to save. */
   const settle = useCallback(() => {
     dirty.current = false;
+    window.clearTimeout(timer.current);
   }, []);
 
-  return { savedAt, failed, touch, settle, saveNow: save };
+  return { savedAt, failed, change, settle, saveNow: save, current: () => latest.current };
 }

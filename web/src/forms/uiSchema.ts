@@ -24,3 +24,18 @@ export function hasExternalRef(schema: unknown): boolean {
   }
   return false;
 }
+
+/** A copy with every external $ref replaced by an unconstrained schema (its title kept), so the form
+ * still renders; the server, which resolves the references, stays the judge at submit. */
+export function stripExternalRefs<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(stripExternalRefs) as T;
+  if (schema && typeof schema === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === "$ref" && typeof value === "string" && !value.startsWith("#")) continue;
+      out[key] = stripExternalRefs(value);
+    }
+    return out as T;
+  }
+  return schema;
+}

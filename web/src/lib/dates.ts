@@ -50,10 +50,11 @@ export function formatDue(dueAt: string | null | undefined): string {
 
 export type DueState = "overdue" | "soon" | "normal" | "none";
 
-/** Overdue, or due on or before `soonUntil` (the Beijing date two working days ahead). */
-export function dueState(dueAt: string | null | undefined, now: Date, soonUntil: string | null): DueState {
+/** Overdue (the server says so, by its clock), or due on or before `soonUntil` (the Beijing date two
+ * working days ahead). */
+export function dueState(dueAt: string | null | undefined, overdue: boolean, soonUntil: string | null): DueState {
   if (!dueAt) return "none";
-  if (dayjs(dueAt).isBefore(now)) return "overdue";
+  if (overdue) return "overdue";
   if (soonUntil && dueDay(dueAt) <= soonUntil) return "soon";
   return "normal";
 }

@@ -30,7 +30,7 @@ export default function CampaignDashboard() {
           ))}
           <Descriptions.Item label="公示期">{c.publicity.days} 个工作日</Descriptions.Item>
         </Descriptions>
-        <Link to={`/campaigns/${campaignId}/review`}><Button type="primary">审核名单</Button></Link>
+        <Link to={`/campaigns/${campaignId}/review`} style={{ display: "inline-block", marginTop: 12 }}><Button type="primary">审核名单</Button></Link>
       </Card>
       {dashboard.error && <Failure error={dashboard.error} retry={() => dashboard.refetch()} />}
       {dashboard.data && (

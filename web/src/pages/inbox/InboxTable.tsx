@@ -13,7 +13,6 @@ interface Props {
 }
 
 export function InboxTable({ mode, data, loading, soonUntil, onPage }: Props) {
-  const now = new Date();
   const columns: ColumnsType<InboxItem> = [
     {
       title: "推荐对象",
@@ -28,7 +27,7 @@ export function InboxTable({ mode, data, loading, soonUntil, onPage }: Props) {
           title: "截止日期",
           key: "due",
           render: (_, item) => {
-            const state = dueState(item.due_at, now, soonUntil);
+            const state = dueState(item.due_at, item.overdue, soonUntil);
             return (
               <span>
                 {formatDue(item.due_at)}{" "}
@@ -50,7 +49,7 @@ export function InboxTable({ mode, data, loading, soonUntil, onPage }: Props) {
       locale={{ emptyText: mode === "open" ? "暂无待办任务" : "暂无已办任务" }}
       rowClassName={(item) => {
         if (mode !== "open") return "";
-        const state = dueState(item.due_at, now, soonUntil);
+        const state = dueState(item.due_at, item.overdue, soonUntil);
         return state === "overdue" ? "row-overdue" : state === "soon" ? "row-soon" : "";
       }}
       pagination={{

@@ -8,7 +8,7 @@ import { api, ApiError } from "../../api/client";
 import type { TaskDetail, TaskForm as TaskFormData } from "../../api/types";
 import PhotoField from "../../forms/PhotoField";
 import { translateString } from "../../forms/translate";
-import { hasExternalRef, withPhotoFields } from "../../forms/uiSchema";
+import { hasExternalRef, stripExternalRefs, withPhotoFields } from "../../forms/uiSchema";
 import { transformErrors, validator } from "../../forms/validator";
 import { formatDateTime } from "../../lib/dates";
 import { describeError, toErrorSchema } from "../../lib/errors";
@@ -38,11 +38,12 @@ export function TaskForm({ task, form }: Props) {
   const [conflict, setConflict] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const drafts = useDraftSaver(task.task_id, task.actions.includes("save_draft"), initial);
-  const schema = form.schema as RJSFSchema;
+  const external = hasExternalRef(form.schema);
+  const schema = useMemo(() => (external ? stripExternalRefs(form.schema) : form.schema) as RJSFSchema, [form.schema, external]);
   const uiSchema = useMemo<UiSchema>(
     () => ({
       ...withPhotoFields(schema, (form.ui_schema ?? {}) as UiSchema),
-      "ui:submitButtonOptions": { submitText: "提交", norender: !canSubmit, props: { disabled: busy } },
+      "ui:submitButtonOptions": { submitText: "提交", norender: !canSubmit, props: { type: "primary", disabled: busy } },
     }),
     [schema, form.ui_schema, canSubmit, busy],
   );
@@ -83,9 +84,9 @@ export function TaskForm({ task, form }: Props) {
     if (fresh.state !== "ready") setProblem("该任务已由他人办理，无需再提交。您填写的内容仍显示在下方。");
   }
 
-  const external = hasExternalRef(schema);
   return (
     <Card
+      className="task-form"
       title={(schema.title as string) ?? task.title}
       extra={
         <Typography.Text type={drafts.failed ? "danger" : "secondary"} aria-live="polite">

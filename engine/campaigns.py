@@ -65,7 +65,7 @@ class Campaigns:
     def _refuse_past_deadlines(self, deadlines: dict) -> None:
         """A deadline entered for a new campaign must not already have passed (Beijing date); the
         notice's own dates are kept as they are (a demo or a re-run may replay an old notice)."""
-        today = self.runtime._now().astimezone(TIMEZONE).date()
+        today = self.runtime.now().astimezone(TIMEZONE).date()
         past = {key: "截止日期已过，请填写今天或以后的日期" for key, value in deadlines.items()
                 if _as_date(value) is not None and _as_date(value) < today}
         if past:

@@ -5,6 +5,6 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   plugins: [react()],
   server: { proxy: { "/api": "http://127.0.0.1:5000" } },
-  build: { outDir: "dist", assetsDir: "assets", sourcemap: false, chunkSizeWarningLimit: 1500 },
+  build: { outDir: "dist", assetsDir: "assets", sourcemap: false, manifest: true, chunkSizeWarningLimit: 1500 },
   test: { environment: "node", include: ["src/**/*.test.ts"] },
 });

@@ -5,7 +5,10 @@ import AppLayout from "./layout/AppLayout";
 
 // Every page is its own chunk: a staff page never loads the dashboard charts (or, later, the modeler).
 const LoginPage = lazy(() => import("./auth/LoginPage"));
-const InboxPage = lazy(() => import("./pages/inbox/InboxPage"));
+const loadInbox = () => import("./pages/inbox/InboxPage");
+// The inbox is the first page nearly everyone sees: fetch its chunk while the session is checked.
+if (typeof window !== "undefined" && (window.location.pathname === "/" || window.location.pathname === "/done")) void loadInbox();
+const InboxPage = lazy(loadInbox);
 const TaskPage = lazy(() => import("./pages/task/TaskPage"));
 const CampaignList = lazy(() => import("./pages/campaigns/CampaignList"));
 const CampaignDashboard = lazy(() => import("./pages/campaigns/CampaignDashboard"));

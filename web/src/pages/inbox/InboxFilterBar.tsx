@@ -10,6 +10,8 @@ interface Props {
   stages: { value: string; label: string }[];
   soonUntil: string | null;
   onChange: (patch: Partial<InboxFilters>) => void;
+  /** Counts wait for the list itself, so that the rows people came for arrive first. */
+  listLoaded: boolean;
 }
 
 function CountBadge({ label, count }: { label: string; count: number | undefined }) {
@@ -20,14 +22,14 @@ function CountBadge({ label, count }: { label: string; count: number | undefined
   );
 }
 
-export function InboxFilterBar({ mode, filters, stages, soonUntil, onChange }: Props) {
+export function InboxFilterBar({ mode, filters, stages, soonUntil, onChange, listLoaded }: Props) {
   const campaigns = useCampaigns();
   const base = { campaign_id: filters.campaign_id, spec: filters.spec, lane: filters.lane, q: filters.q };
-  const all = useCount(mode, base, {});
-  const overdue = useCount(mode, base, { overdue: true });
+  const all = useCount(mode, base, {}, listLoaded);
+  const overdue = useCount(mode, base, { overdue: true }, listLoaded && mode === "open");
   // Due at 24:00 of that day at the latest: 00:00 of the next day in Beijing.
   const soonEnd = soonUntil ? dayjs.tz(soonUntil, ZONE).add(1, "day").format() : "";
-  const soon = useCount(mode, base, soonEnd ? { due_before: soonEnd } : {});
+  const soon = useCount(mode, base, soonEnd ? { due_before: soonEnd } : {}, listLoaded && !!soonEnd && mode === "open");
   return (
     <Space wrap className="inbox-filters" size="middle" style={{ marginBottom: 16 }}>
       <Input.Search

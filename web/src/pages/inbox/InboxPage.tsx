@@ -45,7 +45,7 @@ export default function InboxPage({ mode }: { mode: "open" | "done" }) {
       <Typography.Title level={4} style={{ marginTop: 0 }}>
         {mode === "open" ? "待办" : "已办"}
       </Typography.Title>
-      <InboxFilterBar mode={mode} filters={filters} stages={stages} soonUntil={soon.data ?? null} onChange={change} />
+      <InboxFilterBar mode={mode} filters={filters} stages={stages} soonUntil={soon.data ?? null} onChange={change} listLoaded={!!inbox.data} />
       {inbox.error ? (
         <Failure error={inbox.error} retry={() => inbox.refetch()} />
       ) : (

@@ -27,8 +27,9 @@ export function useInbox(mode: "open" | "done", filters: InboxFilters) {
 }
 
 /** The count one filter chip would show: the same query with one page of one row. */
-export function useCount(mode: "open" | "done", filters: Partial<InboxFilters>, extra: Record<string, string | boolean>) {
+export function useCount(mode: "open" | "done", filters: Partial<InboxFilters>, extra: Record<string, string | boolean>, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ["inbox-count", mode, filters, extra],
     queryFn: async () => (await api.get<Page<InboxItem>>(inboxPath(mode, { ...filters, page: 1, per_page: 1 }, extra))).total,
   });

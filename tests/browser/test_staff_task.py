@@ -63,3 +63,27 @@ def test_staff_logs_in_fixes_a_bad_field_and_submits(page, sample, web_user):
     page.get_by_role("link", name="已办").click()
     page.get_by_role("row", name="示例机械厂技术科").wait_for()
     shot(page, "04_done_list")
+
+
+def test_expired_session_returns_to_login_and_keeps_the_form(page, sample, web_user, clock):
+    web_user("unit", "staff", "示例机械厂", display_name="王经办")
+    task_id = start_nomination(sample).ready_tasks[0]["task_id"]
+    login(page, "unit")
+    page.goto(page.base + f"/tasks/{task_id}")
+    page.get_by_label("主要事迹", exact=True).fill("写到一半的事迹")
+    clock.advance(hours=13)  # the 12-hour session has run out on the server
+    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_text("登录已过期，请重新登录").wait_for()
+    shot(page, "05_session_expired")
+    page.get_by_label("用户名").fill("unit")
+    page.get_by_label("密码").fill("Pingxuan-2026")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("已恢复登录过期前填写的内容").wait_for()
+    assert page.get_by_label("主要事迹", exact=True).input_value() == "写到一半的事迹"
+    # Put back on the server as the draft, so a colleague (or another browser) sees it too.
+    page.get_by_text("草稿已保存于").wait_for()
+    from engine import drafts
+    with sample.db.transaction(write=False) as s:
+        principal = users.find_user(s, "unit")
+    assert drafts.task_form(sample, principal, task_id).data.get("deeds") == "写到一半的事迹"
+    shot(page, "06_draft_restored")

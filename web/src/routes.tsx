@@ -13,6 +13,7 @@ const TaskPage = lazy(() => import("./pages/task/TaskPage"));
 const CampaignList = lazy(() => import("./pages/campaigns/CampaignList"));
 const CampaignDashboard = lazy(() => import("./pages/campaigns/CampaignDashboard"));
 const BatchReview = lazy(() => import("./pages/campaigns/BatchReview"));
+const NominatePage = lazy(() => import("./pages/campaigns/NominatePage"));
 const NotFound = lazy(() => import("./layout/NotFound"));
 
 export const router = createBrowserRouter([
@@ -30,6 +31,7 @@ export const router = createBrowserRouter([
       { path: "campaigns", element: <CampaignList /> },
       { path: "campaigns/:campaignId", element: <CampaignDashboard /> },
       { path: "campaigns/:campaignId/review", element: <BatchReview /> },
+      { path: "campaigns/:campaignId/nominate", element: <NominatePage /> },
       { path: "*", element: <NotFound /> },
     ],
   },

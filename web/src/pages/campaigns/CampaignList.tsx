@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Card, Table, Typography } from "antd";
+import { Card, Space, Table, Typography } from "antd";
 import { Link } from "react-router";
 import { api } from "../../api/client";
 import type { Campaign } from "../../api/types";
@@ -28,7 +28,16 @@ export default function CampaignList() {
             { title: "名称", dataIndex: "name", render: (name, c) => <Link to={`/campaigns/${c.id}`}>{name}</Link> },
             { title: "变体", dataIndex: "variant" },
             { title: "创建日期", dataIndex: "created_at", render: (v) => formatDate(v) },
-            { title: "", key: "review", render: (_, c) => <Link to={`/campaigns/${c.id}/review`}>审核名单</Link> },
+            {
+              title: "操作",
+              key: "acts",
+              render: (_, c) => (
+                <Space>
+                  {user.role === "staff" && <Link to={`/campaigns/${c.id}/nominate`}>推荐</Link>}
+                  {user.role !== "auditor" && user.role !== "designer" && <Link to={`/campaigns/${c.id}/review`}>审核名单</Link>}
+                </Space>
+              ),
+            },
           ]}
         />
       )}

@@ -70,11 +70,12 @@ def web_user(services, clock):
 
 
 @pytest.fixture
-def page(browser, live, request):
-    # The server's clock is the tests' (September 2025); the browser keeps its own.
+def page(browser, live, clock):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(15_000)
     pg = context.new_page()
+    # The browser's "today" is the server's (the tests' clock, September 2025); timers run normally.
+    pg.clock.set_fixed_time(clock())
     outside = []
     pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith((live.url, "data:", "blob:")) else None)
     errors = []

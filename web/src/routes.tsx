@@ -14,6 +14,7 @@ const CampaignList = lazy(() => import("./pages/campaigns/CampaignList"));
 const CampaignDashboard = lazy(() => import("./pages/campaigns/CampaignDashboard"));
 const BatchReview = lazy(() => import("./pages/campaigns/BatchReview"));
 const NominatePage = lazy(() => import("./pages/campaigns/NominatePage"));
+const PublicityPage = lazy(() => import("./pages/campaigns/PublicityPage"));
 const NotFound = lazy(() => import("./layout/NotFound"));
 
 export const router = createBrowserRouter([
@@ -32,6 +33,7 @@ export const router = createBrowserRouter([
       { path: "campaigns/:campaignId", element: <CampaignDashboard /> },
       { path: "campaigns/:campaignId/review", element: <BatchReview /> },
       { path: "campaigns/:campaignId/nominate", element: <NominatePage /> },
+      { path: "campaigns/:campaignId/publicity", element: <PublicityPage /> },
       { path: "*", element: <NotFound /> },
     ],
   },

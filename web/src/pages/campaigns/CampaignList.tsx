@@ -35,6 +35,7 @@ export default function CampaignList() {
                 <Space>
                   {user.role === "staff" && <Link to={`/campaigns/${c.id}/nominate`}>推荐</Link>}
                   {user.role !== "auditor" && user.role !== "designer" && <Link to={`/campaigns/${c.id}/review`}>审核名单</Link>}
+                  {user.role !== "auditor" && user.role !== "designer" && <Link to={`/campaigns/${c.id}/publicity`}>张贴公示</Link>}
                 </Space>
               ),
             },

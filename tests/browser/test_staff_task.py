@@ -87,3 +87,31 @@ def test_expired_session_returns_to_login_and_keeps_the_form(page, sample, web_u
         principal = users.find_user(s, "unit")
     assert drafts.task_form(sample, principal, task_id).data.get("deeds") == "写到一半的事迹"
     shot(page, "06_draft_restored")
+
+
+def test_a_colleague_submitting_first_is_explained_and_the_input_kept(page, sample, web_user):
+    web_user("unit", "staff", "示例机械厂", display_name="王经办")
+    web_user("unit2", "staff", "示例机械厂", display_name="赵经办")
+    view = start_nomination(sample)
+    task_id = view.ready_tasks[0]["task_id"]
+    login(page, "unit")
+    page.goto(page.base + f"/tasks/{task_id}")
+    page.get_by_label("推荐对象名称", exact=True).fill("示例机械厂技术科")
+    page.get_by_label("主要事迹", exact=True).fill("我写的事迹")
+    # Meanwhile the colleague submits the same task.
+    from engine import task_actions
+    with sample.db.transaction(write=False) as s:
+        colleague = users.find_user(s, "unit2")
+    task_actions.submit(sample, colleague, task_id, {"candidate_name": "示例机械厂技术科", "deeds": "同事的事迹"},
+                        view.version)
+    page.get_by_role("button", name="提交").click()
+    dialog = page.get_by_role("dialog", name="任务已被他人改动")
+    dialog.wait_for()
+    page.wait_for_timeout(400)
+    shot(page, "07_conflict_explained")
+    dialog.get_by_role("button", name="重新加载").click()
+    page.get_by_text("该任务已由他人办理，无需再提交").wait_for()
+    assert page.get_by_label("主要事迹", exact=True).input_value() == "我写的事迹"
+    with sample.db.transaction(write=False) as s:
+        done = s.scalar(select(HumanTask).where(HumanTask.task_id == task_id))
+        assert done.completed_by == "unit2"

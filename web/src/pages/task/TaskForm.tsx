@@ -29,8 +29,8 @@ export function TaskForm({ task, form }: Props) {
   const { message } = App.useApp();
   const canSubmit = task.actions.includes("submit");
   const [restored] = useState(() => takeDraft(task.task_id));
-  // rjsf keeps the form's state itself; the prop is only the starting point (a formData prop that
-  // changed on every keystroke made rjsf drop a field changed in between).
+  // rjsf keeps the form's state itself, but rebuilds it from the formData prop whenever another prop
+  // changes (the task reloaded after a 409, the actions changed): so the prop is always the latest input.
   const [initial] = useState<Record<string, unknown>>(() => restored?.data ?? form.data ?? {});
   const [version, setVersion] = useState(task.version);
   const [serverErrors, setServerErrors] = useState<ErrorSchema | undefined>();
@@ -78,7 +78,7 @@ export function TaskForm({ task, form }: Props) {
 
   async function reload() {
     // Only the version is taken from the server: what the user typed stays in the form.
-    const fresh = await client.fetchQuery({ queryKey: ["task", task.task_id], queryFn: () => api.get<TaskDetail>(`/api/tasks/${task.task_id}`) });
+    const fresh = await client.fetchQuery({ staleTime: 0, queryKey: ["task", task.task_id], queryFn: () => api.get<TaskDetail>(`/api/tasks/${task.task_id}`) });
     setVersion(fresh.version);
     setConflict(null);
     if (fresh.state !== "ready") setProblem("该任务已由他人办理，无需再提交。您填写的内容仍显示在下方。");
@@ -101,7 +101,7 @@ export function TaskForm({ task, form }: Props) {
       <Form
         schema={schema}
         uiSchema={uiSchema}
-        formData={initial}
+        formData={drafts.current()}
         validator={validator}
         fields={FIELDS}
         translateString={translateString}

@@ -23,14 +23,29 @@ def _started(wf: BpmnWorkflow, payload: dict) -> None:
     engine_steps(wf)
 
 
+def instance_item(task) -> str | None:
+    """The name of the item a multi-instance task hands each instance (an opinion task's
+    `department`): the process decides it, so no form may change it."""
+    parent = task.parent
+    item = getattr(parent.task_spec, "input_item", None) if parent is not None else None
+    if item is None or task.task_spec.name != getattr(parent.task_spec, "task_spec", None):
+        return None
+    return item.bpmn_id
+
+
+def process_owned(task) -> dict:
+    """Task data the process set and a submission must not move: the start fields (who recommends,
+    which candidate …, which route tasks and match review conclusions) and a multi-instance item."""
+    keys = [*task.data.get(PROTECTED, ()), PROTECTED, instance_item(task)]
+    return {key: task.data[key] for key in keys if key is not None and key in task.data}
+
+
 def _task_completed(wf: BpmnWorkflow, payload: dict) -> None:
     task = find_task(wf, payload["task_id"])
     if task is None:
         raise Conflict("任务不存在或已失效")
-    # Fields the process set at start (who recommends, which candidate …) route tasks and match
-    # review conclusions; a form field of the same name must not move them. The event keeps the
-    # form exactly as submitted.
-    kept = {key: task.data[key] for key in (*task.data.get(PROTECTED, ()), PROTECTED) if key in task.data}
+    # The event keeps the form exactly as submitted; what the process owns is put back over it.
+    kept = process_owned(task)
     task.data.update(payload.get("data") or {})
     task.data.update(kept)
     task.run()

@@ -18,12 +18,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import eventlog, index, snapshot
-from .appliers import apply
+from .appliers import apply, instance_item
 from .config import TIMEZONE
 from .db import Database, StaleRow, Writes
 from .definitions import SpecLibrary, latest_for_process
 from .determinism import command_context
-from .errors import Conflict, NotFound, PingxuanError, ScriptError
+from .errors import Conflict, NotFound, PingxuanError, ScriptError, ValidationFailed
 from .index import form_properties, timer_due
 from .spiff import find_task
 from .models import Deployment, HumanTask, Instance
@@ -141,10 +141,11 @@ class Runtime:
             if task.state != TaskState.READY:
                 raise Conflict("该任务已办理或已不在可办理状态，不能重复提交")
             form = form_properties(task).get("formJsonSchemaFilename")
+            given = {**decided_by_process(task, data), **data}
             if form and self.forms is not None and (form, id(data)) not in validated:
-                self.forms.validate(form, data)
+                self.forms.validate(form, given)
                 if correction is None:
-                    self.forms.validate_not_past(form, data, at.astimezone(TIMEZONE).date())
+                    self.forms.validate_not_past(form, given, at.astimezone(TIMEZONE).date())
                 validated.add((form, id(data)))
         return check
 
@@ -349,6 +350,25 @@ def _write_instance(writes: Writes, instance: Instance) -> None:
     writes.guard(instance.id, _UPDATE_INSTANCE, {**values, "b_id": instance.id, "b_version": instance.version})
     for column, value in values.items():
         set_committed_value(instance, column, value)
+
+
+def decided_by_process(task, data: dict) -> dict:
+    """What a form may leave out because the process decides it — the department an opinion task
+    was sent to, the candidate it is about — and refuses when the form says otherwise (a 纪检监察
+    user answering as 公安, or about another candidate)."""
+    decided, errors = {}, {}
+    item = instance_item(task)
+    if item is not None and item in task.data:
+        decided[item] = task.data[item]
+        if item in data and data[item] != task.data[item]:
+            errors[item] = f"由流程确定为“{task.data[item]}”，不能更改"
+    given = data.get("candidate")
+    if "candidate_id" in task.data and isinstance(given, dict) and \
+            given.get("candidate_id") not in (None, task.data["candidate_id"]):
+        errors["candidate.candidate_id"] = "只能填写本任务所属的推荐对象"
+    if errors:
+        raise ValidationFailed("表单中由流程确定的内容与本任务不符", field_errors=errors)
+    return decided
 
 
 def new_workflow(instance: Instance, specs, script_engine, at: datetime) -> tuple[snapshot.LiveWorkflow, dict]:

@@ -43,6 +43,18 @@ export interface TaskDetail extends InboxItem {
   actions: string[];
 }
 
+export interface TaskSubject {
+  candidate_id: string;
+  name: string;
+  unit: string;
+  award_type: string;
+  candidate_type: string;
+  stage: string;
+  form: string | null;
+  schema: Record<string, unknown> | null;
+  data: Record<string, unknown> | null;
+}
+
 export interface TaskForm {
   task_id: string;
   form: string | null;
@@ -51,6 +63,7 @@ export interface TaskForm {
   data: Record<string, unknown>;
   draft_saved_at: string | null;
   version: number;
+  subject?: TaskSubject | null;
 }
 
 export interface Campaign {

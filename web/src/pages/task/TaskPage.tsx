@@ -1,6 +1,7 @@
 import { Breadcrumb } from "antd";
 import { Link, useParams } from "react-router";
 import { Failure, Loading } from "../../layout/states";
+import { SubjectCard } from "./SubjectCard";
 import { TaskFacts } from "./TaskFacts";
 import { TaskForm } from "./TaskForm";
 import { TaskHistory } from "./TaskHistory";
@@ -18,6 +19,7 @@ export default function TaskPage() {
       <div className="task-grid">
         <TaskForm key={taskId} task={detail.data} form={form.data} />
         <div style={{ display: "flex", flexDirection: "column", gap: 16 }}>
+          {form.data.subject && <SubjectCard subject={form.data.subject} />}
           <TaskFacts task={detail.data} />
           <TaskHistory instanceId={detail.data.instance_id} />
         </div>

@@ -72,7 +72,7 @@ def web_user(services, clock):
 @pytest.fixture
 def page(browser, live, clock):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # generous: CI machines may be loaded (a full run here timed out at 15 s)
     pg = context.new_page()
     # The browser's "today" is the server's (the tests' clock, September 2025); timers run normally.
     pg.clock.set_fixed_time(clock())

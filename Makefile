@@ -5,7 +5,11 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup install bench clean
+.PHONY: run test setup install bench clean web web-test browser
+
+# The browser app (web/): `npm ci` only when the lockfile changed, the build only when a source did.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,15 +24,33 @@ setup: install
 	$(BIN)/pingxuan deploy processes
 	$(BIN)/pingxuan user demo
 
-run: setup
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
+
+web: web/dist/index.html
+
+web-test: web/node_modules/.installed
+	cd web && npm test
+
+# Browser tests drive Debian's chromium (never `playwright install`) with a Chinese font for legible screenshots.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium fonts-wqy-microhei; \
+	fi
+
+run: setup web
 	$(BIN)/pingxuan demo
 	$(BIN)/pingxuan serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup web browser web-test
 	$(BIN)/pytest
 
 bench: install
 	$(BIN)/python benchmarks/bench_runtime.py
 
 clean:
-	rm -rf $(VENV) var *.egg-info
+	rm -rf $(VENV) var *.egg-info web/node_modules web/dist

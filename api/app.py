@@ -7,7 +7,8 @@ from flask import Flask, request
 
 from . import errors
 from .openapi import docs_page, make_api
-from .security import check_guarded, public
+from . import web
+from .security import check_guarded
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes; a photo is at most 500 KB, a BPMN bundle well under this
 
@@ -34,7 +35,7 @@ def create_app(services) -> Flask:
     errors.register(app)
     app.before_request(_refuse_nul_characters)
     app.add_url_rule("/api/docs", "docs", docs_page)
-    app.add_url_rule("/", "index", index)
+    web.register(app)
     check_guarded(app, exempt={"static", "api-docs.openapi_json"})
     return app
 
@@ -56,12 +57,3 @@ def _has_nul(value) -> bool:
     if isinstance(value, list):
         return any(_has_nul(v) for v in value)
     return False
-
-
-@public
-def index():
-    return (
-        "<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>评选表彰流程系统</title>"
-        "<h1>评选表彰流程系统</h1><p>服务运行中。接口文档：<a href='/api/docs'>/api/docs</a>；"
-        "健康检查：<a href='/api/health'>/api/health</a></p></html>"
-    )

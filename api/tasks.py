@@ -24,7 +24,8 @@ def inbox_page(args):
         state=None if args["state"] == "all" else args["state"], lane=args.get("lane"), unit=args.get("unit"),
         role=args.get("role"), spec=args.get("spec"), instance_id=args.get("instance_id"),
         due_before=args.get("due_before"), overdue=args["overdue"], completed_by_me=args["mine"],
-        sort=args["sort"], page=args["page"], per_page=args["per_page"])
+        sort=args["sort"], page=args["page"], per_page=args["per_page"], campaign_id=args.get("campaign_id"),
+        name_contains=args.get("q"), after=args.get("after"))
     with services().db.transaction(write=False) as session:
         return asdict(inbox.inbox(session, current(), f, now()))
 

@@ -23,6 +23,10 @@ class InboxArgsSchema(PageArgsSchema):
     mine = Bool(load_default=False, metadata={"description": "只看本人办理的（已办）"})
     sort = Str(load_default="due_at", validate=one_of(SORTS),
                metadata={"description": "due_at：按截止时间（无截止时间的排最后）；前加 - 为倒序"})
+    campaign_id = Str(validate=length(1, 36), metadata={"description": "只看该评选活动的推荐对象的任务"})
+    q = Str(validate=length(1, 100), metadata={"description": "按推荐对象名称查找（包含即可）"})
+    after = Str(validate=length(1, 400),
+                metadata={"description": "上一页返回的 next_cursor：按截止时间排序时从该处接着读（键集分页，深页也快）"})
 
 
 class InboxItemSchema(BaseSchema):
@@ -43,10 +47,13 @@ class InboxItemSchema(BaseSchema):
     assignee = Str(allow_none=True, metadata={"description": "转办后的经办人"})
     business_key = Str(allow_none=True)
     process_id = Str(allow_none=True)
+    campaign_id = Str(allow_none=True)
+    campaign_name = Str(allow_none=True)
 
 
 class InboxPageSchema(PageMetaSchema):
     items = List(Nested(InboxItemSchema), required=True)
+    next_cursor = Str(allow_none=True, metadata={"description": "下一页的游标（作为 after 传回）；最后一页为空"})
 
 
 class ReminderSchema(BaseSchema):

@@ -13,12 +13,15 @@ from tests.api.conftest import ROLE_USER
 
 ALL = {"designer", "staff", "office", "leading", "auditor", "admin"}
 PUBLIC = "public"
+PUBLIC_FILE = "public file"  # a built asset: anyone may fetch it, a missing one is a plain 404
 DEF_READ = {"designer", "office", "auditor", "admin"}
 READERS = {"staff", "office", "leading", "auditor", "admin"}
 ACTORS = {"staff", "office", "leading"}
 
 EXPECTED = {
     ("GET", "/"): PUBLIC,
+    ("GET", "/<page:path>"): PUBLIC,
+    ("GET", "/assets/<path:filename>"): PUBLIC_FILE,
     ("GET", "/api/docs"): PUBLIC,
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", "/api/health"): PUBLIC,
@@ -116,7 +119,9 @@ def test_every_endpoint_for_role(role, client, sample, clock, fixtures):
         r = client.open(concrete(rule, fixtures), method=method, headers=headers, **kwargs)
         body = r.get_json(silent=True)
         body = body if isinstance(body, dict) else {}
-        if allowed == PUBLIC:
+        if allowed == PUBLIC_FILE:
+            ok = r.status_code in (200, 404) and body.get("code") != "unauthenticated"
+        elif allowed == PUBLIC:
             ok = r.status_code < 400 or r.status_code == 422
         elif role == "anonymous":
             ok = r.status_code == 401 and body.get("code") == "unauthenticated"

@@ -53,7 +53,6 @@ class Campaigns:
                deadlines: dict | None = None, quota_scale: int = 1) -> str:
         """`deadlines` replaces the notice's dates (a demo run today, a campaign re-run next year);
         `quota_scale` multiplies every unit's quota (load simulations beyond the real quotas)."""
-        self._refuse_past_deadlines(deadlines or {})
         config = load_variant_config(self.processes_dir, variant, deadlines)
         today = self.runtime.now().astimezone(TIMEZONE).date()
         past = {f"deadlines.{key}": f"截止日期 {_day(value)} 已过（今天是 {_day(today.isoformat())}），请填写本次活动的截止日期"
@@ -68,15 +67,6 @@ class Campaigns:
         with self.runtime.db.transaction() as session:
             session.add(campaign)
         return campaign.id
-
-    def _refuse_past_deadlines(self, deadlines: dict) -> None:
-        """A deadline entered for a new campaign must not already have passed (Beijing date); the
-        notice's own dates are kept as they are (a demo or a re-run may replay an old notice)."""
-        today = self.runtime.now().astimezone(TIMEZONE).date()
-        past = {key: "截止日期已过，请填写今天或以后的日期" for key, value in deadlines.items()
-                if _as_date(value) is not None and _as_date(value) < today}
-        if past:
-            raise ValidationFailed(f"截止日期不能早于今天（{today.year}年{today.month}月{today.day}日）", past)
 
     def nominate(self, campaign_id: str, *, unit: str, award_type: str, candidate_type: str, name: str,
                  actor: str, tags: list[str] = (), data: dict | None = None) -> InstanceView:
@@ -323,14 +313,3 @@ def _waiting_stage(wf: BpmnWorkflow) -> str:
 def _reached_end(wf: BpmnWorkflow):
     ends = [t for t in wf.tasks.values() if isinstance(t.task_spec, EndEvent) and t.state == TaskState.COMPLETED]
     return ends[-1] if ends else None
-
-
-def _as_date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None

@@ -175,8 +175,10 @@ def review_preview(body, campaign_id):
     listed = {t["instance_id"] for t in tasks}
     approved = {d["candidate_id"] for d in body["decisions"] if d["decision"] == "通过"} & listed
     statuses = services().campaigns.cap_statuses(campaign_id, approved)
+    rules = services().campaigns.preview(campaign_id, body["task_ids"], body["decisions"])
     return {"checks_caps": any(t["checks_caps"] for t in tasks), "approved": len(approved),
-            "ok": all(s.ok for s in statuses), "caps": [cap_dict(s) for s in statuses]}
+            "ok": all(s.ok for s in statuses) and all(r.ok or r.force == "advisory" for r in rules),
+            "caps": [cap_dict(s) for s in statuses], "rules": [cap_dict(r) for r in rules]}
 
 
 @blp.route("/<campaign_id>/reviews", methods=["POST"])

@@ -35,3 +35,13 @@ class Candidate(Base):
     outcome_reason: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     __table_args__ = (Index("ix_candidates_campaign_unit", "campaign_id", "unit", "award_type"),)
+
+
+class CandidateSelection(Base):
+    """A candidate selected (通过) at a review step (reviewStage) of its campaign: the selected set
+    at that level, over which the notice's caps, totals and quotas are counted."""
+    __tablename__ = "candidate_selections"
+    candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(100), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    __table_args__ = (Index("ix_candidate_selections_campaign_stage", "campaign_id", "stage"),)

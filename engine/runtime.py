@@ -57,6 +57,11 @@ class Runtime:
         # calendar) refresh here, so a command never needs a second pooled connection inside its
         # transaction (under load that starves the pool and deadlocks until the pool times out).
         self.before_command: list[Callable[[], None]] = []
+        # Called inside each command's read transaction, after every check and before anything is
+        # worked out: (session, [(instance id, task, payload) of each task completion]). A guard may
+        # refuse the whole command, or add to a payload what the event must record (the rules a
+        # review list was checked against). Every path that completes a task passes here.
+        self.completion_guards: list[Callable[[Session, list], None]] = []
         self.specs = SpecLibrary()
         self._cache: OrderedDict[str, tuple[int, snapshot.LiveWorkflow]] = OrderedDict()
         self._cache_size = cache_size
@@ -180,6 +185,8 @@ class Runtime:
         views, writes, ran = [], Writes(), []
         with self.db.read_then_write() as (session, write):
             loaded = self._read(session, [c[0] for c in commands])
+            if self.completion_guards:
+                self._guard(session, commands, loaded, taken)
             for instance_id, expected_version, event_type, payload, check in commands:
                 instance = self._instance(session, instance_id, loaded)
                 if expected_version is not None and instance.version != expected_version:
@@ -205,6 +212,26 @@ class Runtime:
         for instance, live in taken.values():  # only after commit: a failure leaves the cache empty
             self._put(instance, live)
         return views
+
+    def _guard(self, session: Session, commands: list, loaded: dict, taken: dict) -> None:
+        """Run the completion guards over the command's task completions (their own checks first,
+        so a guard sees only open tasks); the workflows taken here are the ones the loop runs."""
+        items = []
+        for instance_id, _version, event_type, payload, check in commands:
+            if event_type != "task_completed" or callable(payload):
+                continue
+            instance = self._instance(session, instance_id, loaded)
+            if instance.status != "running":
+                continue
+            if instance.id not in taken:
+                taken[instance.id] = (instance, self._take(session, instance))
+            live = taken[instance.id][1]
+            if check is not None:
+                check(live)
+            items.append((instance.id, find_task(live.workflow, payload["task_id"]), payload))
+        if items:
+            for guard in self.completion_guards:
+                guard(session, items)
 
     def run_in(self, session: Session, instance: Instance, live: snapshot.LiveWorkflow, event_type: str,
                payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:

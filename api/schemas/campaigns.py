@@ -128,6 +128,23 @@ class ReviewPreviewResultSchema(BaseSchema):
     approved = Int(required=True, metadata={"description": "拟通过的推荐对象数"})
     ok = Bool(required=True, metadata={"description": "全部比例均符合"})
     caps = List(Nested(CapStatusSchema), required=True)
+    rules = List(Nested(lambda: RuleStatusSchema()), required=True,
+                 metadata={"description": "通知规定的各项规则在本名单下的状态（约束性／原则性）"})
+
+
+class RuleStatusSchema(BaseSchema):
+    """One rule of the notice evaluated over the selected set at the step (engine.rules)."""
+
+    id = Str(required=True)
+    quote = Str(required=True, metadata={"description": "通知原文"})
+    force = Str(required=True, metadata={"enum": ["binding", "advisory"]})
+    kind = Str(required=True)
+    ok = Bool(required=True)
+    value = Str(required=True)
+    limit = Str(required=True)
+    group = Str(allow_none=True)
+    absolute = Bool(required=True)
+    description = Str(required=True)
 
 
 class ReviewSchema(BaseSchema):

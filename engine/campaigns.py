@@ -109,8 +109,12 @@ class Campaigns:
             errors["award_type"] = "推荐类别应为：" + "、".join(config["award_types"].values())
         if candidate_type not in config["candidate_types"]:
             errors["candidate_type"] = "推荐对象类型应为：" + "、".join(config["candidate_types"])
-        unknown = [t for t in tags if t not in config["tags"]]
-        if unknown:
+        decided = {f["fact"]: f["quote"] for f in config.get("facts", []) if not f.get("declared")}
+        by_form = [t for t in tags if t in decided]
+        unknown = [t for t in tags if t not in config["tags"] and t not in decided]
+        if by_form:
+            errors["tags"] = "、".join(f"「{t}」" for t in by_form) + "由推荐审批表的填写内容认定，不能在推荐时自行标注"
+        elif unknown:
             errors["tags"] = f"未知的标签：{'、'.join(unknown)}"
         if not str(name).strip():
             errors["name"] = "必填"

@@ -25,6 +25,9 @@ class Policy:
     adverse: dict[str, str] = field(default_factory=dict)  # candidate name -> department that objects
     rejected: dict[str, str] = field(default_factory=dict)  # candidate name -> review stage that rejects
     override_reason: str | None = "经评选表彰工作专班研究，确需突破比例（模拟）"
+    # candidate name -> fields of its 推荐审批表 (dotted paths, e.g. "person.admin_level"): the
+    # facts the notice's rules count are read from the form, so a scenario sets them there.
+    form_data: dict[str, dict] = field(default_factory=dict)
 
 
 class Actors:
@@ -96,7 +99,14 @@ class Actors:
             data = self.form(task.form)
             data["candidate"] = self._ref(candidate)
             return data
-        return self.form(task.form)
+        data = self.form(task.form)
+        for path, value in self.policy.form_data.get(candidate.name, {}).items():
+            target = data
+            *parents, last = path.split(".")
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[last] = value
+        return data
 
     def _review(self, campaign_id: str, items) -> None:
         data = self.form("common/review_decision.json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
@@ -19,6 +19,9 @@ class Campaign(Base):
     config: Mapped[dict] = mapped_column(JSON)  # the validated campaign config, frozen at creation
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped by every review list its rules checked, guarded by the value read: two lists decided
+    # side by side cannot both fill the same places (the second is worked out again).
+    selection_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Candidate(Base):

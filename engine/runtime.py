@@ -58,10 +58,11 @@ class Runtime:
         # transaction (under load that starves the pool and deadlocks until the pool times out).
         self.before_command: list[Callable[[], None]] = []
         # Called inside each command's read transaction, after every check and before anything is
-        # worked out: (session, [(instance id, task, payload) of each task completion]). A guard may
-        # refuse the whole command, or add to a payload what the event must record (the rules a
-        # review list was checked against). Every path that completes a task passes here.
-        self.completion_guards: list[Callable[[Session, list], None]] = []
+        # worked out: (session, [(instance id, task, payload) of each task completion], writes). A
+        # guard may refuse the whole command, add to a payload what the event must record (the rules
+        # a review list was checked against), or record a guarded write so that two commands that
+        # read the same state cannot both commit. Every path that completes a task passes here.
+        self.completion_guards: list[Callable[[Session, list, Writes], None]] = []
         self.specs = SpecLibrary()
         self._cache: OrderedDict[str, tuple[int, snapshot.LiveWorkflow]] = OrderedDict()
         self._cache_size = cache_size
@@ -186,7 +187,7 @@ class Runtime:
         with self.db.read_then_write() as (session, write):
             loaded = self._read(session, [c[0] for c in commands])
             if self.completion_guards:
-                self._guard(session, commands, loaded, taken)
+                self._guard(session, commands, loaded, taken, writes)
             for instance_id, expected_version, event_type, payload, check in commands:
                 instance = self._instance(session, instance_id, loaded)
                 if expected_version is not None and instance.version != expected_version:
@@ -213,7 +214,7 @@ class Runtime:
             self._put(instance, live)
         return views
 
-    def _guard(self, session: Session, commands: list, loaded: dict, taken: dict) -> None:
+    def _guard(self, session: Session, commands: list, loaded: dict, taken: dict, writes: Writes) -> None:
         """Run the completion guards over the command's task completions (their own checks first,
         so a guard sees only open tasks); the workflows taken here are the ones the loop runs."""
         items = []
@@ -231,7 +232,7 @@ class Runtime:
             items.append((instance.id, find_task(live.workflow, payload["task_id"]), payload))
         if items:
             for guard in self.completion_guards:
-                guard(session, items)
+                guard(session, items, writes)
 
     def run_in(self, session: Session, instance: Instance, live: snapshot.LiveWorkflow, event_type: str,
                payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:

@@ -64,7 +64,7 @@ class SelectionGuard:
 
     # --- the check (a Runtime guard) -----------------------------------------------------------
 
-    def check(self, session: Session, items: list[tuple]) -> None:
+    def check(self, session: Session, items: list[tuple], writes: Writes) -> None:
         """`items`: (instance id, task, payload) of each task completion in the command."""
         lists: dict[tuple, list] = defaultdict(list)
         for instance_id, task, payload in items:
@@ -74,6 +74,13 @@ class SelectionGuard:
             if stage is None or not config or not any(rules.applies_at(r, stage, checks_caps) for r in config.get("rules", [])):
                 continue
             lists[(campaign_id, stage, checks_caps)].append((instance_id, task, payload))
+        for campaign_id in sorted({key[0] for key in lists}):
+            version = session.scalar(select(Campaign.selection_version).where(Campaign.id == campaign_id))
+            table = Campaign.__table__
+            bump = built_once(("selection_version",), lambda: table.update().where(
+                table.c.id == bindparam("b_id"), table.c.selection_version == bindparam("b_version"))
+                .values(selection_version=bindparam("b_version") + 1))
+            writes.guard(f"campaign:{campaign_id}", bump, {"b_id": campaign_id, "b_version": version or 0})
         for (campaign_id, stage, checks_caps), members in lists.items():
             self._check_list(session, campaign_id, stage, checks_caps, members)
 

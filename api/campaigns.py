@@ -95,7 +95,8 @@ def show(campaign_id):
                 "candidate_types": config["candidate_types"], "tags": config.get("tags", []),
                 "deadlines": config["deadlines"], "publicity": config["publicity"],
                 "ratio_caps": [{k: cap.get(k) for k in ("id", "label", "tag", "scope", "max", "min")}
-                               for cap in config.get("ratio_caps", [])]}
+                               for cap in config.get("ratio_caps", [])],
+                "facts": config.get("facts", []), "rules": config.get("rules", [])}
 
 
 @blp.route("/<campaign_id>/dashboard", methods=["GET"])

@@ -217,7 +217,8 @@ def _quota(rule: dict, group: list[Selected], limits: dict, labels: dict):
             count = len(members) if key == "total" else sum(1 for c in members if c.award_type == key)
             label = labels.get(key, "推荐对象（合计）")
             allowed = f"名额 {limit} 个" + (f"（另可多推荐 {extra} 个，须写明理由）" if extra else "")
-            yield count <= limit, f"{label} {count} 个", allowed, unit, count > limit + extra
+            # Where the notice itself names the exceptional room (多推荐1个), beyond it no reason helps.
+            yield count <= limit, f"{label} {count} 个", allowed, unit, bool(extra) and count > limit + extra
 
 
 def breaches(statuses: list[RuleStatus]) -> tuple[list[RuleStatus], list[RuleStatus]]:

@@ -59,6 +59,8 @@ class CampaignSchema(BaseSchema):
     deadlines = Dict(keys=Str(), values=Str(), required=True)
     publicity = Nested(PublicityConventionSchema, required=True)
     ratio_caps = List(Nested(RatioCapSchema), required=True)
+    facts = List(Dict(), required=True, metadata={"description": "由审批表认定或推荐时标注的事实（docs/rules.md）"})
+    rules = List(Dict(), required=True, metadata={"description": "通知规定的规则：名额、总数、比例、数量、配套推荐（docs/rules.md）"})
 
 
 class QuotaUseSchema(BaseSchema):

@@ -44,8 +44,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('candidate_id', 'stage')
     )
     op.create_index('ix_candidate_selections_campaign_stage', 'candidate_selections', ['campaign_id', 'stage'])
-    with op.batch_alter_table('campaigns') as batch_op:
-        batch_op.add_column(sa.Column('selection_version', sa.Integer(), nullable=False, server_default='0'))
+    # A plain ADD COLUMN (a batch copy of campaigns would break the candidates' foreign keys on SQLite).
+    op.add_column('campaigns', sa.Column('selection_version', sa.Integer(), nullable=False, server_default='0'))
     conn = op.get_bind()
     for campaign_id, config in conn.execute(sa.select(campaigns.c.id, campaigns.c.config)).all():
         config = json.loads(config) if isinstance(config, str) else config
@@ -57,5 +57,4 @@ def downgrade() -> None:
     # The configs keep their added `facts` and `rules`: older code ignores keys it does not know.
     op.drop_index('ix_candidate_selections_campaign_stage', table_name='candidate_selections')
     op.drop_table('candidate_selections')
-    with op.batch_alter_table('campaigns') as batch_op:
-        batch_op.drop_column('selection_version')
+    op.drop_column('campaigns', 'selection_version')

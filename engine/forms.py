@@ -205,6 +205,7 @@ class FormRegistry:
         self.registry = Registry().with_resources(resources).crawl()
         self._validators: dict[str, Draft202012Validator] = {}
         self._resolved: dict[str, dict] = {}
+        self._decided: dict[str, list] = {}
 
     @staticmethod
     def _key(name: str) -> str:
@@ -247,6 +248,13 @@ class FormRegistry:
             self._resolved[key] = inline_refs(self.schema(key), self.registry.resolver(FORM_ID_PREFIX + key + ".json"))
         return self._resolved[key]
 
+    def decided_fields(self, name: str) -> list[tuple[tuple[str, ...], str]]:
+        """(field path, task-data path) of every field the schema marks `"decidedBy": "…"`."""
+        key = self._key(name)
+        if key not in self._decided:
+            self._decided[key] = list(_decided_by(self.resolved(key)))
+        return self._decided[key]
+
     def labels(self, name: str, paths) -> dict[str, str]:
         """{dotted path: the field's label}, e.g. "person.name" → "基本情况 · 姓名"."""
         schema = self.resolved(name)
@@ -281,6 +289,13 @@ def _not_before_today(schema, data, path=()):
         if sub.get("notBeforeToday") and isinstance(data[name], str):
             yield ".".join((*path, name)), data[name]
         yield from _not_before_today(sub, data[name], (*path, name))
+
+
+def _decided_by(schema, path=()):
+    for name, sub in ((schema.get("properties") or {}) if isinstance(schema, dict) else {}).items():
+        if isinstance(sub, dict) and isinstance(sub.get("decidedBy"), str):
+            yield (*path, name), sub["decidedBy"]
+        yield from _decided_by(sub, (*path, name))
 
 
 def summary(field_errors: dict[str, str], labels: dict[str, str], shown: int = 3) -> str:

@@ -33,7 +33,10 @@ class RuleBreached(Conflict):
         tail = ("超出通知允许的上限，即使填写理由也不能通过" if absolute
                 else "如确需通过，须填写突破理由（override_reason），理由将记入流程记录")
         super().__init__(f"「{stage}」名单不符合通知规定：\n" + "\n".join(s.describe() for s in failing) + f"\n{tail}")
-        self.statuses = statuses
+        self.stage, self.statuses, self.absolute = stage, statuses, absolute
+
+    def __reduce__(self):  # crosses process boundaries (simulation workers) intact
+        return type(self), (self.stage, self.statuses, self.absolute)
 
 
 def step_of(task) -> tuple[str | None, bool]:

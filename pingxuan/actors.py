@@ -114,7 +114,7 @@ class Actors:
         """An office decides a list as the notice lets it (差额评选): it passes candidates in turn while
         the binding rules of the step still hold over the selected set, and screens out the rest.
         A list another worker's list overtook (places filled meanwhile) is decided again."""
-        from engine.selection import RuleBreached
+        from engine.errors import Conflict
 
         spec_title = items[0][0].title
         for attempt in range(5):
@@ -131,7 +131,7 @@ class Actors:
                 self.services.campaigns.batch_review(campaign_id, [t.task_id for t, _ in items], data, "模拟审核人",
                                                      override_reason=self.policy.override_reason)
                 return
-            except RuleBreached:
+            except Conflict:  # places filled by a list decided meanwhile (RuleBreached, a moved row)
                 if attempt == 4 or self.policy.override_reason is None:
                     raise
 

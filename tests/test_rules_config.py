@@ -66,3 +66,16 @@ def test_a_minimum_over_the_fixed_total_fails_only_when_it_can_no_longer_be_met(
     assert rules.evaluate([rule], one_other, config_, None, True)[0].ok  # 3 places left could still make 2
     three_others = [rules.Selected(x, "u", "collective", frozenset()) for x in "abc"]
     assert not rules.evaluate([rule], three_others, config_, None, True)[0].ok  # 1 place left: at most 1 of 4
+
+
+def test_a_refusal_crosses_a_process_boundary_intact():
+    """Simulation workers report a refused list to their parent: an exception that does not
+    unpickle would leave the parent's pool waiting forever."""
+    import pickle
+
+    from engine.selection import RuleBreached
+
+    status = rules.RuleStatus("unit_quota", "各县可推荐3个集体和3名个人参评", "binding", "quota", False,
+                              "先进个人 4 个", "名额 3 个", "城口县")
+    again = pickle.loads(pickle.dumps(RuleBreached("审核", [status])))
+    assert again.statuses == [status] and "城口县" in again.message and again.code == "rule_breached"

@@ -104,7 +104,7 @@ def nominate(body, campaign_id):
 def review_preview(body, campaign_id):
     """审核名单预览：按拟定结论，列出拟通过者的各项比例（提交前显示，不改变任何数据）"""
     result = list_acts.preview_review(services(), current(), campaign_id, body["task_ids"], body["decisions"])
-    return {**result, "caps": [cap_dict(s) for s in result["caps"]]}
+    return {**result, "caps": [cap_dict(s) for s in result["caps"]], "rules": [cap_dict(r) for r in result["rules"]]}
 
 
 @blp.route("/<campaign_id>/reviews", methods=["POST"])

@@ -5,8 +5,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from . import rules
 from .errors import ValidationFailed
 from .workdays import CONVENTIONS
 
@@ -34,6 +35,81 @@ class RatioCapSchema(Schema):
             raise ValidationError("比例上限 max 与下限 min 必须且只能填写一个", "max")
 
 
+class ConditionSchema(Schema):
+    field = fields.String(required=True)  # a path in the form's data, e.g. person.admin_level
+    equals = fields.Raw(load_default=None)
+    in_ = fields.List(fields.Raw(), data_key="in", load_default=None)
+    contains = fields.List(fields.String(), load_default=None)
+    not_in = fields.List(fields.Raw(), load_default=None)
+
+    @validates_schema
+    def one_test(self, data, **_):
+        if sum(data.get(k) is not None for k in ("equals", "in_", "contains", "not_in")) != 1:
+            raise ValidationError("条件须且只能填写 equals、in、not_in、contains 之一", "field")
+
+    @post_load
+    def compact(self, data, **_):
+        out = {"field": data["field"]}
+        for key, name in (("equals", "equals"), ("in_", "in"), ("contains", "contains"), ("not_in", "not_in")):
+            if data.get(key) is not None:
+                out[name] = data[key]
+        return out
+
+
+class FactSchema(Schema):
+    fact = fields.String(required=True, validate=validate.Length(min=1))
+    quote = fields.String(required=True, validate=validate.Length(min=1))  # the notice's words
+    declared = fields.Boolean(load_default=False)  # the form has no field for it: the nominator says
+    any = fields.List(fields.Nested(ConditionSchema), load_default=list)
+
+    @validates_schema
+    def source(self, data, **_):
+        if data.get("declared") == bool(data.get("any")):
+            raise ValidationError(f"事实「{data.get('fact')}」须由审批表条件（any）认定或由推荐时标注（declared），二者选一", "any")
+
+
+class RuleSchema(Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1))
+    kind = fields.String(required=True, validate=validate.OneOf(rules.KINDS))
+    quote = fields.String(required=True, validate=validate.Length(min=1))  # the notice's words
+    force = fields.String(load_default="binding", validate=validate.OneOf(rules.FORCES))
+    at = fields.List(fields.String(), load_default=list)  # reviewStage names; empty: checksRatioCaps steps
+    fact = fields.String(load_default=None)
+    requires = fields.String(load_default=None)
+    scope = fields.String(load_default="all", validate=validate.OneOf(AWARD_TYPES + ("all",)))
+    base = fields.String(load_default="selected", validate=validate.OneOf(("selected", "total")))
+    total_of = fields.List(fields.String(validate=validate.OneOf(AWARD_TYPES)), load_default=None)
+    max = fields.Float(load_default=None, validate=validate.Range(min=0))
+    min = fields.Float(load_default=None, validate=validate.Range(min=0, max=1))
+    per = fields.String(load_default=None, validate=validate.OneOf(("unit",)))
+    unit_kinds = fields.List(fields.String(), load_default=list)
+    extra = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    min_count = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    bonus = fields.Dict(keys=fields.String(validate=validate.OneOf(("fact", "requires", "scope"))),
+                        values=fields.String(), load_default=None)
+
+    @validates_schema
+    def complete(self, data, **_):
+        kind = data["kind"]
+        if kind in ("cap", "limit", "pairing") and not data.get("fact"):
+            raise ValidationError(f"规则 {data['id']} 须指明所计的事实 fact", "fact")
+        if kind == "pairing" and not data.get("requires"):
+            raise ValidationError(f"规则 {data['id']} 须指明配套的事实 requires", "requires")
+        if kind == "cap":
+            if (data.get("max") is None) == (data.get("min") is None):
+                raise ValidationError(f"比例规则 {data['id']} 的上限 max 与下限 min 必须且只能填写一个", "max")
+            if data.get("max") is not None and data["max"] > 1:
+                raise ValidationError(f"比例规则 {data['id']} 的上限应在 0 到 1 之间", "max")
+        if kind == "minimum" and data.get("min_count") is None:
+            raise ValidationError(f"最少数量规则 {data['id']} 须填写 min_count", "min_count")
+        if kind == "limit" and data.get("max") is None:
+            raise ValidationError(f"数量规则 {data['id']} 须填写最多数量 max", "max")
+
+    @post_load
+    def compact(self, data, **_):
+        return {k: v for k, v in data.items() if v not in (None, [], 0) or k in ("max", "min") and v == 0}
+
+
 class PublicitySchema(Schema):
     days = fields.Integer(load_default=5, validate=validate.Range(min=1, max=30))
     convention = fields.String(load_default="posting-day", validate=validate.OneOf(CONVENTIONS))
@@ -53,7 +129,9 @@ class CampaignConfigSchema(Schema):
     opinion_reminder_workdays = fields.Integer(load_default=3, validate=validate.Range(min=1, max=30))
     totals = fields.Dict(keys=fields.String(), values=fields.Integer(validate=validate.Range(min=0)), load_default=dict)
     quotas = fields.List(fields.Nested(QuotaSchema), required=True)
-    ratio_caps = fields.List(fields.Nested(RatioCapSchema), load_default=list)
+    ratio_caps = fields.List(fields.Nested(RatioCapSchema), load_default=list)  # before rules: see migration 0006
+    facts = fields.List(fields.Nested(FactSchema), load_default=list)
+    rules = fields.List(fields.Nested(RuleSchema), load_default=list)
     forms = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
 
     @validates_schema
@@ -66,6 +144,17 @@ class CampaignConfigSchema(Schema):
         for cap in data.get("ratio_caps", []):
             if cap["tag"] not in known:
                 raise ValidationError(f"比例限制 {cap['id']} 引用了未声明的标签 {cap['tag']}", "ratio_caps")
+        facts = {f["fact"] for f in data.get("facts", [])}
+        ids = [r["id"] for r in data.get("rules", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("规则编号重复", "rules")
+        for rule in data.get("rules", []):
+            for name, value in (("fact", rule.get("fact")), ("requires", rule.get("requires")),
+                                *(((f"bonus.{k}", (rule.get("bonus") or {}).get(k)) for k in ("fact", "requires")))):
+                if value and value not in facts:
+                    raise ValidationError(f"规则 {rule['id']} 引用了未定义的事实「{value}」", "rules")
+            if rule["kind"] == "total" and rule.get("max") is None and rule.get("scope", "all") not in data.get("totals", {}):
+                raise ValidationError(f"总数规则 {rule['id']} 没有 max，且 totals 中没有 {rule.get('scope')}", "rules")
 
 
 def _flatten(messages, prefix="") -> dict[str, str]:

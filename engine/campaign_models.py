@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base
@@ -19,6 +19,9 @@ class Campaign(Base):
     config: Mapped[dict] = mapped_column(JSON)  # the validated campaign config, frozen at creation
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped by every review list its rules checked, guarded by the value read: two lists decided
+    # side by side cannot both fill the same places (the second is worked out again).
+    selection_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Candidate(Base):
@@ -35,3 +38,13 @@ class Candidate(Base):
     outcome_reason: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     __table_args__ = (Index("ix_candidates_campaign_unit", "campaign_id", "unit", "award_type"),)
+
+
+class CandidateSelection(Base):
+    """A candidate selected (通过) at a review step (reviewStage) of its campaign: the selected set
+    at that level, over which the notice's caps, totals and quotas are counted."""
+    __tablename__ = "candidate_selections"
+    candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(100), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    __table_args__ = (Index("ix_candidate_selections_campaign_stage", "campaign_id", "stage"),)

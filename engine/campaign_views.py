@@ -37,6 +37,8 @@ class CampaignSummary:
     deadlines: dict
     publicity: dict
     ratio_caps: list
+    facts: list = field(default_factory=list)  # the variant's facts and rules (engine.rules, docs/rules.md)
+    rules: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ def summary(services, campaign_id: str) -> CampaignSummary:
         c.id, c.variant, c.name, config["title"], config["notice"], config["process_id"], c.created_at,
         c.created_by, config["award_types"], config["candidate_types"], config.get("tags", []),
         config["deadlines"], config["publicity"],
-        [{k: cap.get(k) for k in ("id", "label", "tag", "scope", "max", "min")} for cap in config.get("ratio_caps", [])])
+        [{k: cap.get(k) for k in ("id", "label", "tag", "scope", "max", "min")} for cap in config.get("ratio_caps", [])],
+        config.get("facts", []), config.get("rules", []))
 
 
 def candidates(services, principal: Principal, campaign_id: str, f: CandidateFilter) -> CandidatePage:

@@ -20,7 +20,9 @@ from .db import Writes, built_once
 from .errors import Conflict, NotFound, ValidationFailed
 from .models import Deployment, HumanTask, Instance
 from .ratios import CapStatus, evaluate
+from .rules import RuleStatus
 from .runtime import InstanceView, Runtime
+from .selection import RuleBreached, SelectionGuard, step_of
 from .spiff import all_workflows
 from .stepping import ready_tasks
 from .config import TIMEZONE
@@ -32,20 +34,17 @@ class QuotaExceeded(ValidationFailed):
     code = "quota_exceeded"
 
 
-class RatioCapBreached(Conflict):
-    code = "ratio_cap_breached"
-    http_status = 422
-
-    def __init__(self, statuses: list[CapStatus]):
-        super().__init__("批量审核结果超出比例限制；如确需通过，须填写超限理由：\n" +
-                         "\n".join(s.describe() for s in statuses if not s.ok))
-        self.statuses = statuses
+# A review list refused by a binding rule of its notice (a cap, a total, a quota, a pairing …).
+RatioCapBreached = RuleBreached
 
 
 class Campaigns:
     def __init__(self, runtime: Runtime, processes_dir):
         self.runtime, self.processes_dir = runtime, processes_dir
+        self.selection = SelectionGuard()
         runtime.observers.append(self._observe)
+        runtime.observers.append(self.selection.observe)
+        runtime.completion_guards.append(self.selection.check)
 
     # --- campaigns and nominations ------------------------------------------------------------
 
@@ -84,7 +83,16 @@ class Campaigns:
         }
         start_data[PROTECTED] = sorted(start_data)
 
+        # Where the notice counts a unit's quota at the step where it forwards (a `quota` rule),
+        # nominating takes no place: a nominee who fails that unit's screening blocks no one.
+        quota_at_nomination = not any(r["kind"] == "quota" for r in config.get("rules", []))
+
         def claim_quota(session: Session, instance: Instance) -> None:
+            if not quota_at_nomination:
+                session.add(Candidate(id=instance.id, campaign_id=campaign_id, unit=unit, award_type=award_type,
+                                      candidate_type=candidate_type, name=name, tags=list(tags), stage="推荐中",
+                                      created_at=instance.created_at))
+                return
             self._lock_quota(session, campaign_id, unit)
             limits = next(q["limits"] for q in config["quotas"] if q["unit"] == unit)
             used = self._quota_used(session, campaign_id, unit)
@@ -109,8 +117,12 @@ class Campaigns:
             errors["award_type"] = "推荐类别应为：" + "、".join(config["award_types"].values())
         if candidate_type not in config["candidate_types"]:
             errors["candidate_type"] = "推荐对象类型应为：" + "、".join(config["candidate_types"])
-        unknown = [t for t in tags if t not in config["tags"]]
-        if unknown:
+        decided = {f["fact"]: f["quote"] for f in config.get("facts", []) if not f.get("declared")}
+        by_form = [t for t in tags if t in decided]
+        unknown = [t for t in tags if t not in config["tags"] and t not in decided]
+        if by_form:
+            errors["tags"] = "、".join(f"「{t}」" for t in by_form) + "由推荐审批表的填写内容认定，不能在推荐时自行标注"
+        elif unknown:
             errors["tags"] = f"未知的标签：{'、'.join(unknown)}"
         if not str(name).strip():
             errors["name"] = "必填"
@@ -160,16 +172,9 @@ class Campaigns:
         if missing:
             raise ValidationFailed("审核结论不完整：列表中的每个推荐对象都须有结论",
                                    {"decisions": f"缺少 {len(missing)} 个推荐对象的结论"})
-        approved = {cid for cid, d in decisions.items() if d.get("decision") == "通过"}
-        extra = {}
-        if any(t["checks_caps"] for t in tasks):
-            statuses = self.cap_statuses(campaign_id, approved & {t["instance_id"] for t in tasks})
-            breaches = [s for s in statuses if not s.ok]
-            if breaches and not (override_reason or "").strip():
-                raise RatioCapBreached(statuses)
-            if breaches:
-                extra["ratio_override"] = {"reason": override_reason.strip(),
-                                           "breaches": [s.describe() for s in breaches]}
+        # The rules are checked by the engine's command (engine.selection), whichever path submits;
+        # the list's override reason travels in the form, so the event records it.
+        extra = {"override_reason": override_reason.strip()} if (override_reason or "").strip() else {}
         # Each candidate's record keeps the list's header and its own conclusion: copying the
         # whole list into every candidate would make each history grow with the list's length.
         return self.runtime.complete_many(
@@ -182,8 +187,10 @@ class Campaigns:
         listed = {t["instance_id"] for t in tasks}
         approved = {d.get("candidate_id") for d in decisions if d.get("decision") == "通过"} & listed
         statuses = self.cap_statuses(campaign_id, approved)
+        rules = self.preview(campaign_id, task_ids, decisions)
         return {"checks_caps": any(t["checks_caps"] for t in tasks), "approved": len(approved),
-                "ok": all(s.ok for s in statuses), "caps": statuses}
+                "ok": all(s.ok for s in statuses) and all(r.ok or r.force == "advisory" for r in rules),
+                "caps": statuses, "rules": rules}
 
     def post_publicity(self, campaign_id: str, task_ids: list[str], form: dict, actor: str) -> list[InstanceView]:
         """Posting a publicity list is one act for all its candidates (one transaction); each
@@ -247,11 +254,33 @@ class Campaigns:
     # --- read models --------------------------------------------------------------------------
 
     def cap_statuses(self, campaign_id: str, candidate_ids) -> list[CapStatus]:
+        """Old-style ratio caps of campaigns created before rules (migration 0006 keeps them)."""
         config = self.config(campaign_id)
         with self.runtime.db.transaction(write=False) as session:
             rows = session.execute(select(Candidate.award_type, Candidate.tags)
                                    .where(Candidate.id.in_(list(candidate_ids)))).all()
-        return evaluate(config["ratio_caps"], [{"award_type": a, "tags": t} for a, t in rows])
+        return evaluate(config.get("ratio_caps", []), [{"award_type": a, "tags": t} for a, t in rows])
+
+    def preview(self, campaign_id: str, task_ids: list[str], decisions: list[dict]) -> list[RuleStatus]:
+        """Every rule's state if these tasks were decided so: the selected set at the step so far
+        plus those approved here (nothing is written)."""
+        tasks = self._open_tasks(campaign_id, task_ids)
+        approved = {d.get("candidate_id") for d in decisions if d.get("decision") == "通过"}
+        statuses = []
+        with self.runtime.db.transaction(write=False) as session:
+            by_step: dict[tuple, dict] = {}
+            for t in tasks:
+                live = self.runtime.workflow(t["instance_id"])
+                task = next(x for x in live.tasks.values() if str(x.id) == t["task_id"])
+                key = step_of(task)
+                if key[0] is None:
+                    continue
+                by_step.setdefault(key, {})
+                if t["instance_id"] in approved:
+                    by_step[key][t["instance_id"]] = task.data
+            for (stage, checks_caps), members in by_step.items():
+                statuses += self.selection.statuses(session, campaign_id, stage, checks_caps, members)
+        return statuses
 
     def dashboard(self, campaign_id: str, unit: str | None = None) -> dict:
         """The campaign's figures; with `unit`, only that recommending unit's (a unit's staff must
@@ -272,7 +301,7 @@ class Campaigns:
             "stages": dict(Counter(c.stage for c in candidates)),
             "outcomes": dict(Counter(c.outcome or "进行中" for c in candidates)),
             "quotas": quota_use,
-            "caps": [{**s.__dict__, "description": s.describe()} for s in evaluate(config["ratio_caps"], active)],
+            "caps": [{**s.__dict__, "description": s.describe()} for s in evaluate(config.get("ratio_caps", []), active)],
         }
 
     # --- keeping the read model in step ---------------------------------------------------------

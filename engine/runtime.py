@@ -79,6 +79,12 @@ class Runtime:
         # calendar) refresh here, so a command never needs a second pooled connection inside its
         # transaction (under load that starves the pool and deadlocks until the pool times out).
         self.before_command: list[Callable[[], None]] = []
+        # Called inside each command's read transaction, after every check and before anything is
+        # worked out: (session, [(instance id, task, payload) of each task completion], writes). A
+        # guard may refuse the whole command, add to a payload what the event must record (the rules
+        # a review list was checked against), or record a guarded write so that two commands that
+        # read the same state cannot both commit. Every path that completes a task passes here.
+        self.completion_guards: list[Callable[[Session, list, Writes], None]] = []
         self.specs = SpecLibrary()
         self._cache: OrderedDict[str, tuple[int, snapshot.LiveWorkflow]] = OrderedDict()
         self._cache_size = cache_size
@@ -220,6 +226,8 @@ class Runtime:
         views, writes, ran = [], Writes(), []
         with self.db.read_then_write() as (session, write):
             loaded = self._read(session, [c.instance_id for c in commands])
+            if self.completion_guards:
+                self._guard(session, commands, loaded, taken, writes, at)
             for c in commands:
                 instance = self._instance(session, c.instance_id, loaded)
                 if c.expected_version is not None and instance.version != c.expected_version:
@@ -246,6 +254,27 @@ class Runtime:
         for instance, live in taken.values():  # only after commit: a failure leaves the cache empty
             self._put(instance, live)
         return views
+
+    def _guard(self, session: Session, commands: list[Command], loaded: dict, taken: dict, writes: Writes,
+               at: datetime) -> None:
+        """Run the completion guards over the command's task completions (their own checks first,
+        so a guard sees only open tasks); the workflows taken here are the ones the loop runs."""
+        items = []
+        for c in commands:
+            if c.event_type != "task_completed" or callable(c.payload):
+                continue
+            instance = self._instance(session, c.instance_id, loaded)
+            if instance.status != "running":
+                continue
+            if instance.id not in taken:
+                taken[instance.id] = (instance, self._take(session, instance))
+            live = taken[instance.id][1]
+            if c.check is not None:
+                c.check(session, live, at)
+            items.append((instance.id, find_task(live.workflow, c.payload["task_id"]), c.payload))
+        if items:
+            for guard in self.completion_guards:
+                guard(session, items, writes)
 
     def _run(self, session: Session, writes: Writes, instance: Instance, live: snapshot.LiveWorkflow,
              event_type: str, payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:

@@ -25,6 +25,11 @@ class Policy:
     adverse: dict[str, str] = field(default_factory=dict)  # candidate name -> department that objects
     rejected: dict[str, str] = field(default_factory=dict)  # candidate name -> review stage that rejects
     override_reason: str | None = "经评选表彰工作专班研究，确需突破比例（模拟）"
+    # candidate name -> fields of its 推荐审批表 (dotted paths, e.g. "person.admin_level"): the
+    # facts the notice's rules count are read from the form, so a scenario sets them there.
+    form_data: dict[str, dict] = field(default_factory=dict)
+    # Offices select within the notice's binding rules (差额评选); False passes every candidate.
+    select_lawfully: bool = True
 
 
 class Actors:
@@ -96,19 +101,66 @@ class Actors:
             data = self.form(task.form)
             data["candidate"] = self._ref(candidate)
             return data
-        return self.form(task.form)
+        data = self.form(task.form)
+        for path, value in self.policy.form_data.get(candidate.name, {}).items():
+            target = data
+            *parents, last = path.split(".")
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[last] = value
+        return data
 
     def _review(self, campaign_id: str, items) -> None:
-        data = self.form("common/review_decision.json")
-        data["date"] = self.today()
+        """An office decides a list as the notice lets it (差额评选): it passes candidates in turn while
+        the binding rules of the step still hold over the selected set, and screens out the rest.
+        A list another worker's list overtook (places filled meanwhile) is decided again."""
+        from engine.errors import Conflict
+
         spec_title = items[0][0].title
-        data["decisions"] = [
-            {"candidate_id": c.id, "candidate_name": c.name,
-             **({"decision": "不通过", "reason": "不符合评选条件（模拟）"} if self.policy.rejected.get(c.name) == spec_title
-                else {"decision": "通过"})}
-            for _, c in items]
-        self.services.campaigns.batch_review(campaign_id, [t.task_id for t, _ in items], data, "模拟审核人",
-                                             override_reason=self.policy.override_reason)
+        for attempt in range(5):
+            chosen = self._lawful(campaign_id, items, spec_title)
+            data = self.form("common/review_decision.json")
+            data["date"] = self.today()
+            data["decisions"] = [
+                {"candidate_id": c.id, "candidate_name": c.name,
+                 **({"decision": "通过"} if c.id in chosen else
+                    {"decision": "不通过", "reason": "不符合评选条件（模拟）" if self.policy.rejected.get(c.name) == spec_title
+                     else "差额评选未入选（模拟）"})}
+                for _, c in items]
+            try:
+                self.services.campaigns.batch_review(campaign_id, [t.task_id for t, _ in items], data, "模拟审核人",
+                                                     override_reason=self.policy.override_reason)
+                return
+            except Conflict:  # places filled by a list decided meanwhile (RuleBreached, a moved row)
+                if attempt == 4 or self.policy.override_reason is None:
+                    raise
+
+    def _lawful(self, campaign_id: str, items, spec_title: str) -> set[str]:
+        from engine import rules
+        from engine.selection import step_of
+
+        wanted = [c for _, c in items if self.policy.rejected.get(c.name) != spec_title]
+        if not self.policy.select_lawfully:
+            return {c.id for c in wanted}
+        first = items[0][0]
+        wf = self.services.runtime.workflow(first.instance_id)
+        stage, checks_caps = step_of(next(t for t in wf.tasks.values() if str(t.id) == first.task_id))
+        guard = self.services.campaigns.selection
+        with self.services.db.transaction(write=False) as session:
+            config = guard.config(session, campaign_id) or {}
+            if stage is None or not any(rules.applies_at(r, stage, checks_caps) for r in config.get("rules", [])):
+                return {c.id for c in wanted}
+            selected = guard.selected(session, campaign_id, stage, exclude={c.id for _, c in items})
+        chosen: list = []
+        for _ in range(2):  # a second turn takes those a later pick made lawful (处级干部 once paired)
+            for c in wanted:
+                if any(x.id == c.id for x in chosen):
+                    continue
+                trial = [*selected, *chosen, rules.Selected(c.id, c.unit, c.award_type, frozenset(c.tags or ()))]
+                binding, _ = rules.breaches(rules.evaluate(config["rules"], trial, config, stage, checks_caps))
+                if not binding:  # each pick keeps the selected set lawful, so the list is lawful
+                    chosen.append(trial[-1])
+        return {c.id for c in chosen}
 
     def _posting(self, items) -> dict:
         data = self.form("common/publicity_posting.json")

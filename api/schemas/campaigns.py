@@ -60,6 +60,8 @@ class CampaignSchema(BaseSchema):
     deadlines = Dict(keys=Str(), values=Str(), required=True)
     publicity = Nested(PublicityConventionSchema, required=True)
     ratio_caps = List(Nested(RatioCapSchema), required=True)
+    facts = List(Dict(), required=True, metadata={"description": "由审批表认定或推荐时标注的事实（docs/rules.md）"})
+    rules = List(Dict(), required=True, metadata={"description": "通知规定的规则：名额、总数、比例、数量、配套推荐（docs/rules.md）"})
 
 
 class QuotaUseSchema(BaseSchema):
@@ -129,6 +131,23 @@ class ReviewPreviewResultSchema(BaseSchema):
     approved = Int(required=True, metadata={"description": "拟通过的推荐对象数"})
     ok = Bool(required=True, metadata={"description": "全部比例均符合"})
     caps = List(Nested(CapStatusSchema), required=True)
+    rules = List(Nested(lambda: RuleStatusSchema()), required=True,
+                 metadata={"description": "通知规定的各项规则在本名单下的状态（约束性／原则性）"})
+
+
+class RuleStatusSchema(BaseSchema):
+    """One rule of the notice evaluated over the selected set at the step (engine.rules)."""
+
+    id = Str(required=True)
+    quote = Str(required=True, metadata={"description": "通知原文"})
+    force = Str(required=True, metadata={"enum": ["binding", "advisory"]})
+    kind = Str(required=True)
+    ok = Bool(required=True)
+    value = Str(required=True)
+    limit = Str(required=True)
+    group = Str(allow_none=True)
+    absolute = Bool(required=True)
+    description = Str(required=True)
 
 
 class ReviewSchema(BaseSchema):

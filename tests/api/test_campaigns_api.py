@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine import users
 from engine.campaign_models import Candidate
 from engine.config import REPO_ROOT
-from engine.models import HumanTask
+from engine.models import Event, HumanTask
 from engine.spiff import find_task
 from engine.timers import sweep
 from pingxuan.actors import Actors
@@ -92,10 +92,10 @@ def test_create_list_show(capi):
     assert [(r["id"], r["variant"], r["name"]) for r in rows] == [(cid, "001", "2025 年度测试评选")]
     show = capi.get(f"/api/campaigns/{cid}", "auditor").json
     assert show["award_types"] == {"collective": "先进集体", "individual": "先进个人"}
-    assert "国有企业" in show["candidate_types"] and "处级干部" in show["tags"]
+    assert "国有企业" in show["candidate_types"] and show["tags"] == []  # 001's facts are read from the forms
+    assert {"unit_quota", "division_cadres", "department_pairing"} <= {r["id"] for r in show["rules"]}
     assert show["deadlines"] == DEADLINES
     assert show["publicity"] == {"days": 5, "convention": "posting-day"}
-    assert {c["id"] for c in show["ratio_caps"]} >= {"division_cadres", "enterprise_heads"}
     assert show["notice"] == "渝人社〔2026〕232号" and show["created_by"] == "office"
     bad = capi.post("/api/campaigns", "admin", 422, json={"variant": "999"}).json
     assert bad["code"] == "validation_failed" and "999" in bad["detail"] and "campaign.json" in bad["detail"]
@@ -104,16 +104,14 @@ def test_create_list_show(capi):
 
 def test_nominate_as_staff_quota_and_dashboard(capi, v001):
     cid = create(capi)
-    view = nominate(capi, cid, "城口个人0", who="chengkou", tags=["处级干部"]).json
+    tagged = nominate(capi, cid, "自报处级", who="chengkou", tags=["处级干部"], expect=422).json
+    assert "由推荐审批表的填写内容认定" in tagged["errors"]["tags"]
+    view = nominate(capi, cid, "城口个人0", who="chengkou").json
     assert view["status"] == "running" and view["ready_tasks"][0]["unit"] == "城口县"
-    for i in (1, 2):
+    for i in (1, 2, 3):  # 差额推荐: nominating beyond the 3 places is lawful; the forwarded list is counted
         nominate(capi, cid, f"城口个人{i}", who="chengkou")
     # The unit is the user's own: staff cannot nominate for another unit.
     assert nominate(capi, cid, "冒名", who="chengkou", expect=403, unit="渝中区").json["code"] == "forbidden"
-    refused = nominate(capi, cid, "城口个人3", who="chengkou", expect=422).json
-    assert refused["code"] == "quota_exceeded"
-    assert "城口县" in refused["detail"] and "先进个人名额为 3 个，已使用 3 个" in refused["detail"]
-    assert "unit" in refused["errors"]
     nominate(capi, cid, "城口集体", who="chengkou", award_type="collective")  # the other award type is open
     nominate(capi, cid, "渝中个人", who="yuzhong")
     # An administrator names the unit; without one the nomination is refused.
@@ -122,65 +120,59 @@ def test_nominate_as_staff_quota_and_dashboard(capi, v001):
     assert nominate(capi, cid, "类别不对", who="yuzhong", expect=422, award_type="station").json["errors"]["award_type"]
 
     page = capi.get(f"/api/campaigns/{cid}/candidates?per_page=2", "office").json
-    assert page["total"] == 6 and len(page["items"]) == 2
+    assert page["total"] == 7 and len(page["items"]) == 2
     mine = capi.get(f"/api/campaigns/{cid}/candidates", "chengkou").json
-    assert mine["total"] == 4 and {c["unit"] for c in mine["items"]} == {"城口县"}
+    assert mine["total"] == 5 and {c["unit"] for c in mine["items"]} == {"城口县"}
     assert capi.get(f"/api/campaigns/{cid}/candidates", "unit").json["total"] == 0  # staff of a unit not in it
     first = mine["items"][0]
     assert first["name"] == "城口个人0" and first["stage"] == "填写先进个人推荐审批表" and first["outcome"] is None
 
     d = capi.get(f"/api/campaigns/{cid}/dashboard", "auditor").json
-    assert d["stages"] == {"填写先进个人推荐审批表": 5, "填写先进集体推荐审批表": 1}
-    assert d["outcomes"] == {"进行中": 6}
+    assert d["stages"] == {"填写先进个人推荐审批表": 6, "填写先进集体推荐审批表": 1}
+    assert d["outcomes"] == {"进行中": 7}
     quota = {(q["unit"], q["award_type"]): (q["used"], q["limit"]) for q in d["quotas"]}
-    assert quota[("城口县", "individual")] == (3, 3) and quota[("城口县", "collective")] == (1, 1 * 3)
-    assert quota[("渝中区", "individual")] == (1, 8) and quota[("万州区", "individual")] == (1, 8)
-    cadres = next(c for c in d["caps"] if c["id"] == "division_cadres")
-    assert (cadres["count"], cadres["base"], cadres["ok"]) == (1, 5, True) and cadres["ratio"] == pytest.approx(0.2)
-    assert "1/5" in cadres["description"]
+    assert quota[("城口县", "individual")] == (4, 3) and quota[("渝中区", "individual")] == (1, 8)
 
 
-def test_review_list_breaching_a_cap_needs_an_override(capi, v001, clock):
+def test_review_list_breaching_a_rule_needs_an_override(capi, v001, clock):
+    """城口县 forwards 4 individuals on its 区县审核汇总 list (各县可推荐…3名个人): the preview shows the
+    quota rule failing, the submit is refused (422) naming unit, count and quota, and goes through
+    only with a reason, which the event records."""
     cid = create(capi)
-    for i in range(2):
-        nominate(capi, cid, f"处级干部{i}", tags=["处级干部"])
-    nominate(capi, cid, "一线职工")
-    tasks = drive_until(v001, clock, cid, "初审")
-    assert len(tasks) == 3 and all(t.role == "office" for t in tasks)
+    for i in range(4):
+        nominate(capi, cid, f"城口个人{i}", who="chengkou")
+    tasks = drive_until(v001, clock, cid, "区县审核汇总")
+    assert len(tasks) == 4
     task_ids = [t.task_id for t in tasks]
     rows = {c["id"]: c for c in capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"]}
     decisions = [{"candidate_id": t.instance_id, "candidate_name": rows[t.instance_id]["name"], "decision": "通过"}
                  for t in tasks]
-
-    preview = capi.post(f"/api/campaigns/{cid}/reviews/preview", "office",
+    preview = capi.post(f"/api/campaigns/{cid}/reviews/preview", "chengkou",
                         json={"task_ids": task_ids, "decisions": decisions}).json
-    assert preview["checks_caps"] and preview["approved"] == 3 and not preview["ok"]
-    cadres = next(c for c in preview["caps"] if c["id"] == "division_cadres")
-    assert (cadres["count"], cadres["base"], cadres["ok"]) == (2, 3, False)
-    # Rejecting one cadre brings the list within the cap.
-    fixed = [dict(d, decision="不通过", reason="名额调整") if rows[d["candidate_id"]]["name"] == "处级干部0" else d
-             for d in decisions]
-    assert capi.post(f"/api/campaigns/{cid}/reviews/preview", "office",
-                     json={"task_ids": task_ids, "decisions": fixed}).json["ok"] is False  # 1/2 is still > 20%
-    # Only holders of every listed task may preview or submit the list.
+    assert preview["approved"] == 4 and not preview["ok"]
+    quota = next(r for r in preview["rules"] if r["id"] == "unit_quota" and r["group"] == "城口县"
+                 and r["value"].startswith("先进个人"))
+    assert not quota["ok"] and quota["force"] == "binding" and "名额 3 个" in quota["description"]
+    fixed = [dict(d, decision="不通过", reason="差额评选未入选") if i == 0 else d for i, d in enumerate(decisions)]
+    assert capi.post(f"/api/campaigns/{cid}/reviews/preview", "chengkou",
+                     json={"task_ids": task_ids, "decisions": fixed}).json["ok"] is True
     assert capi.post(f"/api/campaigns/{cid}/reviews/preview", "yuzhong", 403,
                      json={"task_ids": task_ids, "decisions": decisions}).json["code"] == "forbidden"
 
     form = demo("common/review_decision.json")
-    form.update(stage="初审", date="2025-12-01", decisions=decisions)
+    form.update(stage="审核", date="2026-06-20", decisions=decisions)
     body = {"task_ids": task_ids, "form": form}
-    assert capi.post(f"/api/campaigns/{cid}/reviews", "leader", 403, json=body).json["code"] == "forbidden"
-    refused = capi.post(f"/api/campaigns/{cid}/reviews", "office", 422, json=body).json
-    assert refused["code"] == "ratio_cap_breached" and "超限理由" in refused["detail"]
-    breached = next(c for c in refused["caps"] if c["id"] == "division_cadres")
-    assert breached["ok"] is False and "2/3" in breached["description"]
-    assert len(open_tasks(v001, cid, "初审")) == 3  # nothing was submitted
-
-    done = capi.post(f"/api/campaigns/{cid}/reviews", "office",
-                     json={**body, "override_reason": "两名处级干部均为一线攻关负责人，专班研究同意"}).json
-    assert len(done["results"]) == 3 and not open_tasks(v001, cid, "初审")
-    again = capi.post(f"/api/campaigns/{cid}/reviews", "office", 409, json={**body, "override_reason": "再次"}).json
-    assert again["code"] == "conflict"
+    refused = capi.post(f"/api/campaigns/{cid}/reviews", "chengkou", 422, json=body).json
+    assert refused["code"] == "rule_breached" and "城口县" in refused["detail"] and "先进个人 4 个" in refused["detail"]
+    assert any(not c["ok"] and c["id"] == "unit_quota" for c in refused["caps"])
+    assert len(open_tasks(v001, cid, "区县审核汇总")) == 4  # nothing was submitted
+    reason = "四名同志事迹均特别突出，县领导小组研究同意"
+    done = capi.post(f"/api/campaigns/{cid}/reviews", "chengkou", json={**body, "override_reason": reason}).json
+    assert len(done["results"]) == 4 and not open_tasks(v001, cid, "区县审核汇总")
+    with v001.db.transaction(write=False) as s:
+        payload = s.scalar(select(Event.payload).where(Event.instance_id == tasks[0].instance_id,
+                                                       Event.type == "task_completed").order_by(Event.seq.desc()).limit(1))
+    assert payload["rules"]["override"]["reason"] == reason
 
 
 def test_publicity_posting_and_objections(capi, v001, clock):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from engine import audit
 from engine.campaign_models import Candidate
-from engine.campaigns import QuotaExceeded, RatioCapBreached
+from engine.campaigns import RatioCapBreached
 from engine.models import Event, HumanTask, Instance, Timer
 from engine.timers import sweep
 from pingxuan.actors import Actors, Policy
@@ -26,12 +26,17 @@ V000 = {
     "deadline": "2025-08-20",
     "unit": "渝北区",
     "other_unit": "江津区",
-    "collective": {"name": "某某铝业公司熔铸车间", "candidate_type": "国有企业", "tags": ["基层组织"]},
-    "individual": {"name": "王某某", "candidate_type": "非公企业", "tags": ["一线职工"]},
+    # 基层组织 and 一线职工 are read from the demo 审批表 (is_grassroots, is_frontline: true)
+    "collective": {"name": "某某铝业公司熔铸车间", "candidate_type": "国有企业"},
+    "individual": {"name": "王某某", "candidate_type": "非公企业"},
     "adverse_department": "税务",  # consulted at 市级 for 非公企业
-    "quota_limit": {"key": "total", "label": "推荐对象（合计）", "limit": 1},
-    "cap_breach": {"award_type": "individual", "candidate_type": "非公企业", "tags": ["企业负责人"]},
+    # 原则上可推荐1个先进集体或1名先进个人，有特别优秀的，可多推荐1个: counted where the 区县 forwards
+    "quota_limit": {"key": "total", "label": "推荐对象（合计）", "limit": 1, "extra": 1, "review": "区县审核筛选",
+                    "force": "binding"},
+    "cap_breach": {"award_type": "individual", "candidate_type": "非公企业",
+                   "form": {"person.identity": "企业负责人"}, "quote": "企业负责人评选比例不超过先进个人总数的10%"},
     "cap_review": "市级初审和初步推荐",
+    "cap_force": "binding",
 }
 
 
@@ -127,50 +132,92 @@ def check_deadline(services, clock, v):
     assert not ready_tasks(services, c.id)
 
 
+def drive_to(services, clock, actors, campaign_id, ids, title, max_rounds=80) -> list:
+    """Let the actors work (firing timers when idle) until every candidate in `ids` waits at `title`;
+    the actors leave those tasks alone. Returns the tasks."""
+    for _ in range(max_rounds):
+        tasks = [t for cid in ids for t in ready_tasks(services, cid) if t.title == title]
+        if len(tasks) == len(ids):
+            return tasks
+        if not actors.act(campaign_id, exclude={t.instance_id for t in tasks}):
+            due = [t.due_at for cid in ids for t in waiting_timers(services, cid)]
+            clock.set(min(due))
+            clock.advance(seconds=1)
+            sweep(services.runtime)
+    raise AssertionError(f"not all candidates reached {title}")
+
+
+def decide(services, campaign_id, tasks, passed: set, override_reason=None):
+    with services.db.transaction(write=False) as session:
+        names = dict(session.execute(select(Candidate.id, Candidate.name).where(
+            Candidate.id.in_([t.instance_id for t in tasks]))).all())
+    form = demo("common/review_decision.json") | {"date": services.runtime.clock().date().isoformat(), "decisions": [
+        {"candidate_id": t.instance_id, "candidate_name": names[t.instance_id],
+         **({"decision": "通过"} if t.instance_id in passed else {"decision": "不通过", "reason": "差额评选未入选"})}
+        for t in tasks]}
+    return services.campaigns.batch_review(campaign_id, [t.task_id for t in tasks], form, "审核人",
+                                           override_reason=override_reason)
+
+
 def check_quota(services, clock, v):
+    """The quota is counted where the unit forwards (its review step), not at nomination: more
+    nominees than places may be nominated (差额), and the forwarding list must keep within it."""
     campaign_id = setup(services, clock, v)
     q = v["quota_limit"]
     kind = "collective" if q["key"] == "total" else q["key"]
-    for i in range(q["limit"]):
-        nominate(services, campaign_id, v["unit"], kind, v[kind] | {"name": f"{v[kind]['name']}{i}"})
-    before = services.campaigns.dashboard(campaign_id), stored_counts(services)
-    extra = "individual" if q["key"] == "total" else kind  # under a total quota, the other type counts too
-    with pytest.raises(QuotaExceeded) as exc:
-        nominate(services, campaign_id, v["unit"], extra, v[extra] | {"name": "超额推荐对象"})
-    message = str(exc.value)
-    assert v["unit"] in message and q["label"] in message and f"为 {q['limit']} 个" in message \
-        and f"已使用 {q['limit']} 个" in message
-    assert (services.campaigns.dashboard(campaign_id), stored_counts(services)) == before
-    with services.db.transaction(write=False) as session:
-        names = session.scalars(select(Candidate.name).where(Candidate.campaign_id == campaign_id)).all()
-    assert "超额推荐对象" not in names
+    extra = q.get("extra", 0)
+    views = [nominate(services, campaign_id, v["unit"], kind, v[kind] | {"name": f"{v[kind]['name']}{i}"})
+             for i in range(q["limit"] + extra + 1)]  # nominating beyond the quota is lawful (差额)
+    ids = [view.id for view in views]
+    tasks = drive_to(services, clock, Actors(services), campaign_id, ids, q["review"])
+    before = stored_counts(services)
+    if q["force"] == "binding":
+        with pytest.raises(RatioCapBreached) as exc:
+            decide(services, campaign_id, tasks, set(ids))
+        message = str(exc.value)
+        assert v["unit"] in message and q["label"] in message and f"名额 {q['limit']} 个" in message
+        assert stored_counts(services) == before  # nothing stored
+        if extra:  # beyond the extra place not even a reason helps
+            with pytest.raises(RatioCapBreached) as exc:
+                decide(services, campaign_id, tasks, set(ids), override_reason="特别优秀")
+            assert "即使填写理由也不能通过" in str(exc.value)
+            with pytest.raises(RatioCapBreached):  # the extra place needs its reason
+                decide(services, campaign_id, tasks, set(ids[:q["limit"] + extra]))
+            reason = "该车间事迹特别优秀，经区县研究多推荐1个"
+            decide(services, campaign_id, tasks, set(ids[:q["limit"] + extra]), override_reason=reason)
+            [done] = [e for e in events(services, ids[0], "task_completed") if e.payload["task_id"] == tasks[0].task_id]
+            assert done.payload["rules"]["override"]["reason"] == reason
+            return
+        decide(services, campaign_id, tasks, set(ids[:q["limit"]]))
+    else:  # 原则上: the list passes, and the warning is recorded
+        decide(services, campaign_id, tasks, set(ids))
+        [done] = [e for e in events(services, ids[0], "task_completed") if e.payload["task_id"] == tasks[0].task_id]
+        assert any(v["unit"] in w and f"名额 {q['limit']} 个" in w for w in done.payload["rules"]["warnings"])
 
 
 def check_ratio_cap(services, clock, v):
     campaign_id = setup(services, clock, v)
     b = v["cap_breach"]
     c = services.campaigns.nominate(campaign_id, unit=v["other_unit"], award_type=b["award_type"],
-                                    candidate_type=b["candidate_type"], name="超比例推荐对象", tags=b["tags"],
+                                    candidate_type=b["candidate_type"], name="超比例推荐对象", tags=b.get("tags", []),
                                     actor="推荐单位经办人")
-    actors = Actors(services, Policy(override_reason=None))
-    for _ in range(60):
-        tasks = [t for t in ready_tasks(services, c.id) if t.title == v["cap_review"]]
-        if tasks:
-            break
-        if not actors.act(campaign_id):
-            clock.set(min(t.due_at for t in waiting_timers(services, c.id)))
-            clock.advance(seconds=1)
-            sweep(services.runtime)
-    [task] = tasks
-    form = demo("common/review_decision.json") | {"date": actors.today(), "decisions": [
-        {"candidate_id": c.id, "candidate_name": "超比例推荐对象", "decision": "通过"}]}
-    with pytest.raises(RatioCapBreached):
-        services.campaigns.batch_review(campaign_id, [task.task_id], copy.deepcopy(form), "审核人")
+    actors = Actors(services, Policy(override_reason=None, form_data={"超比例推荐对象": b.get("form", {})}))
+    [task] = drive_to(services, clock, actors, campaign_id, [c.id], v["cap_review"])
+    if v["cap_force"] == "advisory":  # 原则上不超过: never refused, the warning is recorded
+        decide(services, campaign_id, [task], {c.id})
+        [done] = [e for e in events(services, c.id, "task_completed") if e.payload["task_id"] == task.task_id]
+        assert any(b["quote"] in w for w in done.payload["rules"]["warnings"])
+        assert "override" not in done.payload["rules"]
+        return
+    with pytest.raises(RatioCapBreached) as exc:
+        decide(services, campaign_id, [task], {c.id})
+    assert b["quote"] in str(exc.value)
     assert ready_tasks(services, c.id)[0].task_id == task.task_id  # nothing changed
     reason = "事迹特别突出，经专班研究确需推荐"
-    services.campaigns.batch_review(campaign_id, [task.task_id], form, "审核人", override_reason=reason)
+    decide(services, campaign_id, [task], {c.id}, override_reason=reason)
     completed = [e for e in events(services, c.id, "task_completed") if e.payload["task_id"] == task.task_id]
-    assert completed[-1].payload["data"]["ratio_override"]["reason"] == reason
+    assert completed[-1].payload["rules"]["override"]["reason"] == reason
+    assert completed[-1].payload["data"]["override_reason"] == reason
 
 
 def check_holiday_publicity(services, clock, v, posted_on: datetime, last_day: str):

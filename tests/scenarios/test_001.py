@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from engine import audit
 from engine.errors import ValidationFailed
 from engine.campaign_models import Candidate
-from engine.campaigns import QuotaExceeded, RatioCapBreached
+from engine.campaigns import RatioCapBreached
+from engine.campaign_models import CandidateSelection
+from tests.scenarios.test_000 import decide, drive_to
 from engine.config import REPO_ROOT
 from engine.models import Event, HumanTask
 from engine.timers import sweep
@@ -106,55 +108,85 @@ def test_missed_deadline_is_treated_as_withdrawn(v001, clock):
             Event.instance_id == view.id, Event.type == "timers_fired")) == 1
 
 
-def test_quota_is_enforced_per_unit_and_award_type(v001):
+def test_quota_is_counted_where_the_county_forwards(v001, clock):
+    """各县可推荐3个集体和3名个人参评: a 县 may nominate more (差额推荐评选); its 区县审核汇总 list may
+    forward at most 3 individuals, and a nominee it screens out blocks no one."""
     services, cid = v001
-    for i in range(3):  # 城口县 may recommend 3 collectives and 3 individuals
-        nominate(services, cid, f"城口个人{i}", unit="城口县")
-    with services.db.transaction(write=False) as s:
-        before = s.scalar(select(func.count()).select_from(Candidate))
-    with pytest.raises(QuotaExceeded) as caught:
-        nominate(services, cid, "城口个人3", unit="城口县")
-    assert "城口县" in caught.value.message and "先进个人名额为 3 个，已使用 3 个" in caught.value.message
-    with services.db.transaction(write=False) as s:
-        assert s.scalar(select(func.count()).select_from(Candidate)) == before
-    nominate(services, cid, "城口集体", award_type="collective", unit="城口县")  # other award type still open
-
-
-def test_concurrent_nominations_never_exceed_a_quota(v001):
-    """Eight offices' clerks submit for 城口县 at once (quota 3): exactly three get in, and another
-    unit's nominations go through meanwhile."""
-    services, cid = v001
-
-    def attempt(i):
-        unit = "城口县" if i % 2 == 0 else "巫溪县"
-        try:
-            nominate(services, cid, f"并发{i}", unit=unit)
-            return unit, True
-        except QuotaExceeded:
-            return unit, False
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(attempt, range(16)))
-    accepted = Counter(unit for unit, ok in results if ok)
-    assert accepted == {"城口县": 3, "巫溪县": 3}
-    with services.db.transaction(write=False) as s:
-        assert s.scalar(select(func.count()).select_from(Candidate).where(Candidate.unit == "城口县")) == 3
-
-
-def test_ratio_cap_breach_needs_a_recorded_override(v001, clock):
-    services, cid = v001
-    views = [nominate(services, cid, f"处级干部{i}", tags=["处级干部"]) for i in range(2)]
-    views.append(nominate(services, cid, "一线职工", tags=[]))
-    strict = Actors(services, Policy(override_reason=None))
+    ids = [nominate(services, cid, f"城口个人{i}", unit="城口县").id for i in range(4)]
+    tasks = drive_to(services, clock, Actors(services), cid, ids, "区县审核汇总")
+    version = services.runtime.instance(ids[0]).version
     with pytest.raises(RatioCapBreached) as caught:
-        strict.run_to_decision(cid, clock)
-    assert "处级干部不超过先进个人总数的20%" in caught.value.message and "2/3" in caught.value.message
-    outcomes = Actors(services, Policy(override_reason="处级干部均为一线攻关负责人，专班研究同意")).run_to_decision(cid, clock)
+        decide(services, cid, tasks, set(ids))
+    message = caught.value.message
+    assert "城口县" in message and "先进个人 4 个" in message and "名额 3 个" in message
+    assert services.runtime.instance(ids[0]).version == version  # nothing stored
+    decide(services, cid, tasks, set(ids[:3]))  # the fourth is screened out: a lawful list
+    assert candidate(services, ids[3]).outcome is not None
+
+
+def test_concurrent_forwarding_lists_never_exceed_a_quota(v001, clock):
+    """Two clerks of 城口县 forward two lists of two at once (quota 3): one list goes through, the
+    other is refused on the selected set the first one made."""
+    services, cid = v001
+    ids = [nominate(services, cid, f"并发{i}", unit="城口县").id for i in range(4)]
+    tasks = drive_to(services, clock, Actors(services), cid, ids, "区县审核汇总")
+
+    def attempt(pair):
+        try:
+            decide(services, cid, pair, {t.instance_id for t in pair})
+            return True
+        except RatioCapBreached:
+            return False
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(attempt, [tasks[:2], tasks[2:]]))
+    assert sorted(results) == [False, True]
+    with services.db.transaction(write=False) as s:
+        assert s.scalar(select(func.count()).select_from(CandidateSelection).where(
+            CandidateSelection.stage == "审核")) == 2
+
+
+def test_division_cadre_share_is_advisory_and_recorded(v001, clock):
+    """处级干部表彰数量原则上不超过先进个人表彰总数的20%: 原则上, so the list is not refused; the
+    warning, with the share, is recorded in each candidate's event."""
+    services, cid = v001
+    views = [nominate(services, cid, f"处级干部{i}") for i in range(2)]
+    views.append(nominate(services, cid, "一线职工"))
+    cadres = {f"处级干部{i}": {"is_chu_level_cadre": True, "person.admin_level": "正处级"} for i in range(2)}
+    outcomes = Actors(services, Policy(override_reason=None, form_data=cadres)).run_to_decision(cid, clock)
     assert outcomes == {"表彰": 3}
+    assert "处级干部" in candidate(services, views[0].id).tags
     with services.db.transaction(write=False) as s:
         payloads = s.scalars(select(Event.payload).where(Event.instance_id == views[0].id, Event.type == "task_completed")).all()
-    overrides = [p["data"]["ratio_override"] for p in payloads if "ratio_override" in p["data"]]
-    assert overrides and overrides[0]["reason"].startswith("处级干部均为一线")
+    warnings = [w for p in payloads for w in (p.get("rules") or {}).get("warnings", [])]
+    assert any("处级干部表彰数量原则上不超过先进个人表彰总数的20%" in w and "2/3" in w for w in warnings)
+    assert not any("override" in (p.get("rules") or {}) for p in payloads)
+
+
+def test_declared_tags_cannot_stand_for_the_form(v001):
+    """处级干部 is read from the 审批表; a nominator cannot tag it (nor leave it off) by hand."""
+    services, cid = v001
+    from engine.errors import ValidationFailed
+    with pytest.raises(ValidationFailed) as caught:
+        nominate(services, cid, "自报处级", tags=["处级干部"])
+    assert "由推荐审批表的填写内容认定" in caught.value.field_errors["tags"]
+
+
+def test_department_recommending_a_division_cadre_must_also_recommend_a_section_level_one(v001, clock):
+    """市级有关部门…确需推荐处级干部的，须同时推荐1名科级及以下干部: the pair may exceed the one place."""
+    services, cid = v001
+    unit = "市发展改革委"
+    cadre = nominate(services, cid, "部门处级", unit=unit, candidate_type="机关事业单位").id
+    form = {"部门处级": {"is_chu_level_cadre": True, "person.admin_level": "正处级"},
+            "部门科员": {"person.admin_level": "正科级"}}
+    actors = Actors(services, Policy(override_reason=None, form_data=form))
+    [task] = drive_to(services, clock, actors, cid, [cadre], "区县审核汇总")
+    with pytest.raises(RatioCapBreached) as caught:
+        decide(services, cid, [task], {cadre})
+    assert "确需推荐处级干部的，须同时推荐1名科级及以下干部" in caught.value.message
+    clerk = nominate(services, cid, "部门科员", unit=unit, candidate_type="机关事业单位").id
+    tasks = drive_to(services, clock, actors, cid, [cadre, clerk], "区县审核汇总")
+    decide(services, cid, tasks, {cadre, clerk})  # 1 名个人 + the paired one: lawful
 
 
 def test_publicity_across_national_day_2025_ends_on_the_right_day(services, clock):

@@ -19,15 +19,19 @@ V002 = {
     "deadline": "2024-01-12",
     "unit": "区经济信息委",  # 区级部门: 1 collective + 2 individuals
     "other_unit": "界石镇",
-    "collective": {"name": "区经济信息委产业发展科", "candidate_type": "机关事业单位", "tags": ["机关事业单位和区属国企"]},
-    "individual": {"name": "李某某", "candidate_type": "其他企业", "tags": ["企业负责人", "规上工业企业"]},
+    "collective": {"name": "区经济信息委产业发展科", "candidate_type": "机关事业单位"},
+    "individual": {"name": "李某某", "candidate_type": "其他企业"},
     "adverse_department": "市场监管",
-    "quota_limit": {"key": "individual", "label": "先进个人", "limit": 2},
-    "cap_breach": {"award_type": "individual", "candidate_type": "机关事业单位", "tags": ["机关事业单位和区属国企"]},
+    # 各区级部门原则上可推荐 1 个集体、2 名个人参评: advisory, a warning where the office screens
+    "quota_limit": {"key": "individual", "label": "先进个人", "limit": 2, "review": "资格审查和初步筛选",
+                    "force": "advisory"},
+    "cap_breach": {"award_type": "individual", "candidate_type": "机关事业单位",
+                   "quote": "机关事业单位和区属国有企业干部占比原则上不超过先进个人评选总数的20%"},
     "cap_review": "资格审查和初步筛选",
+    "cap_force": "advisory",
 }
-HAPPY = V002 | {"collective": {"name": "某某汽车零部件公司", "candidate_type": "其他企业", "tags": ["规上工业企业"]},
-                "individual": {"name": "赵某某", "candidate_type": "非国有企业其他人员", "tags": []},
+HAPPY = V002 | {"collective": {"name": "某某汽车零部件公司", "candidate_type": "其他企业"},
+                "individual": {"name": "赵某某", "candidate_type": "非国有企业其他人员"},
                 "unit": "界石镇", "other_unit": "区经济信息委"}
 
 

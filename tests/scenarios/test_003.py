@@ -11,7 +11,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
-from engine.campaigns import QuotaExceeded
+from engine.campaigns import RatioCapBreached
 from engine.config import TIMEZONE
 from engine.timers import sweep
 from engine.workdays import deadline_end
@@ -31,8 +31,8 @@ V003 = {
     "decision": "排序上报省评选表彰工作领导小组办公室",
     # (unit, award type, candidate type, name, tags)
     "happy": [
-        ("忻府区", "collective", "企业", "忻州某某装备制造有限公司", ["制造业企业"]),
-        ("忻府区", "individual", "机关事业单位", "张某某", ["女同志"]),
+        ("忻府区", "collective", "企业", "忻州某某装备制造有限公司", []),  # 制造业企业: from its 审批表
+        ("忻府区", "individual", "机关事业单位", "张某某", []),
         ("宁武县", "individual", "企业职工", "李某某", []),
     ],
     "adverse": (("原平市", "individual", "机关事业单位", "赵某某", []), "纪检监察"),
@@ -41,7 +41,8 @@ V003 = {
     # (unit, award type, label, limit, nominations that fit first)
     "quota": [("宁武县", "collective", "先进集体", 0, 0), ("五台县", "individual", "先进个人", 1, 1)],
     "quota_fill": {"candidate_type": "企业职工"},
-    "cap_free": (("市级", "individual", "机关事业单位", "孙某某", ["女同志", "少数民族"]), "市级审核"),
+    "cap_free": (("市级", "individual", "机关事业单位", "孙某某", []), "市级审核"),
+    "quota_review": "县级初审",
 }
 
 
@@ -156,17 +157,21 @@ def check_deadline(services, clock, v):
 
 
 def check_quota(services, clock, v):
+    """The quota (名额分配表) is counted on the list the unit forwards, not at nomination: nominating
+    more is lawful (差额), a list beyond the quota is refused with the unit, count and quota named."""
+    from tests.scenarios.test_000 import decide, drive_to
     campaign_id = setup(services, clock, v)
-    for unit, award_type, label, limit, fits in v["quota"]:
-        for i in range(fits):
-            nominate(services, campaign_id, (unit, award_type, v["quota_fill"]["candidate_type"], f"{unit}推荐对象{i}", []))
-        before = (services.campaigns.dashboard(campaign_id), candidate_count(services, campaign_id))
-        with pytest.raises(QuotaExceeded) as exc:
-            nominate(services, campaign_id, (unit, award_type, v["quota_fill"]["candidate_type"], "超额推荐对象", []))
+    for unit, award_type, label, limit, _fits in v["quota"]:
+        ids = [nominate(services, campaign_id, (unit, award_type, v["quota_fill"]["candidate_type"],
+                                                f"{unit}{award_type}推荐对象{i}", [])).id for i in range(limit + 1)]
+        tasks = drive_to(services, clock, Actors(services), campaign_id, ids, v["quota_review"])
+        before = candidate_count(services, campaign_id), services.runtime.instance(ids[0]).version
+        with pytest.raises(RatioCapBreached) as exc:
+            decide(services, campaign_id, tasks, set(ids))
         message = str(exc.value)
-        assert unit in message and label in message
-        assert f"名额为 {limit} 个" in message and f"已使用 {fits} 个" in message
-        assert (services.campaigns.dashboard(campaign_id), candidate_count(services, campaign_id)) == before
+        assert unit in message and f"{label} {limit + 1} 个" in message and f"名额 {limit} 个" in message
+        assert (candidate_count(services, campaign_id), services.runtime.instance(ids[0]).version) == before
+        decide(services, campaign_id, tasks, set(ids[:limit]))  # within the quota: lawful
 
 
 def run_to_review(services, clock, v, campaign_id, c, title, actors):
@@ -237,7 +242,7 @@ def test_003_no_ratio_caps(services, clock):
     task = run_to_review(services, clock, V003, campaign_id, c, title, actors)
     services.campaigns.batch_review(campaign_id, [task.task_id], review_form(actors, c, spec[3]), "市工作专班")
     [done] = [e for e in events(services, c.id, "task_completed") if e.payload["task_id"] == task.task_id]
-    assert "ratio_override" not in done.payload["data"]
+    assert "override" not in (done.payload.get("rules") or {})
     assert Actors(services).run_to_decision(campaign_id, clock) == {V003["decision"]: 1}
 
 

@@ -25,7 +25,7 @@ V004 = {
         ("渝中区联系组", "suggestion", "其他", "关于加快老旧小区改造的建议", []),
         ("财政经济专业组", "individual", "机关事业单位", "陈某某", ["基层一线"]),
     ],
-    "adverse": (("万州区联系组", "individual", "国有企业", "刘某某", ["企业负责人"]), "国资"),
+    "adverse": (("万州区联系组", "individual", "国有企业", "刘某某", []), "国资"),
     "objection": ("涪陵区联系组", "individual", "非公企业", "周某某", []),
     "deadline_case": ("渝北区联系组", "station", "其他", "回兴街道人大代表之家", []),
     # (unit, award type, label, limit, nominations that fit first)
@@ -33,7 +33,8 @@ V004 = {
               ("渝中区联系组", "suggestion", "优秀建议", 6, 6),
               ("市教委", "individual", "先进个人", 1, 1)],
     "quota_fill": {"candidate_type": "其他"},
-    "cap": (("市人大常委会办公厅", "individual", "机关事业单位", "吴某某", ["处级干部", "市级机关内设机构"]), "联合评审"),
+    "cap": (("市人大常委会办公厅", "individual", "机关事业单位", "吴某某", []), "联合评审"),
+    "quota_review": "推荐单位党组（党委）同意",
 }
 
 
@@ -57,25 +58,44 @@ def test_004_quota_exceeded(services, clock):
     check_quota(services, clock, V004)
 
 
-def test_004_ratio_cap_needs_override(services, clock):
-    """A 联合评审 list of one 处级干部 in a 市级机关内设机构 breaches the 20% and 15% caps."""
+def test_004_caps_count_against_the_fixed_totals(services, clock):
+    """处级干部数量原则上不超过表彰总数的20%: the base is the notice's 表彰总数 (40 + 50 + 100 = 190,
+    so 38), not the list; one 处级干部 in a list of one is within it and passes without a reason."""
     spec, title = V004["cap"]
     campaign_id = setup(services, clock, V004)
     c = nominate(services, campaign_id, spec)
-    actors = Actors(services, Policy(override_reason=None))
-    task = run_to_review(services, clock, V004, campaign_id, c, title, actors)
-    form = review_form(actors, c, spec[3])
-    version = services.runtime.instance(c.id).version
+    form = {spec[3]: {"is_chu_level_cadre": True, "is_city_organ_internal": True, "person.admin_level": "正处级"}}
+    actors = Actors(services, Policy(override_reason=None, form_data=form))
+    # the pairing rule wants a 基层一线 nominee beside a 处级干部: the unit adds one
+    partner = nominate(services, campaign_id, ("市人大常委会办公厅", "individual", "机关事业单位", "郑某某", ["基层一线"]))
+    from tests.scenarios.test_000 import decide, drive_to
+    tasks = drive_to(services, clock, actors, campaign_id, [c.id, partner.id], title)
+    statuses = services.campaigns.preview(campaign_id, [t.task_id for t in tasks],
+                                          [{"candidate_id": t.instance_id, "decision": "通过"} for t in tasks])
+    cadres = next(s for s in statuses if s.id == "division_cadres")
+    assert cadres.ok and "× 190 = 38 个" in cadres.limit and cadres.force == "advisory"
+    decide(services, campaign_id, tasks, {c.id, partner.id})
+    [done] = [e for e in events(services, c.id, "task_completed") if e.payload["task_id"] == tasks[0].task_id
+              or e.payload["task_id"] == tasks[1].task_id]
+    assert "override" not in (done.payload.get("rules") or {})
+
+
+def test_004_division_cadre_needs_one_more_grassroots_nominee(services, clock):
+    """如确需推荐处级干部，请该单位在推荐名额之外再推荐1名基层一线人选: alone it is refused at the
+    unit's 党组 step; with a 基层一线 nominee beyond the one place it passes."""
+    from tests.scenarios.test_000 import decide, drive_to
+    campaign_id = setup(services, clock, V004)
+    unit = "市人大常委会办公厅"
+    cadre = nominate(services, campaign_id, (unit, "individual", "机关事业单位", "处级某某", []))
+    form = {"处级某某": {"is_chu_level_cadre": True, "person.admin_level": "正处级"}}
+    actors = Actors(services, Policy(override_reason=None, form_data=form))
+    [task] = drive_to(services, clock, actors, campaign_id, [cadre.id], V004["quota_review"])
     with pytest.raises(RatioCapBreached) as exc:
-        services.campaigns.batch_review(campaign_id, [task.task_id], copy.deepcopy(form), "人代工委")
-    assert "处级干部" in str(exc.value) and "市级机关内设机构" in str(exc.value)
-    assert services.runtime.instance(c.id).version == version  # nothing stored
-    assert [t.task_id for t in ready_tasks(services, c.id)] == [task.task_id]
-    reason = "该同志长期从事代表联络工作，事迹特别突出，经人代工委会同市人力社保局研究确需推荐"
-    services.campaigns.batch_review(campaign_id, [task.task_id], form, "人代工委", override_reason=reason)
-    [done] = [e for e in events(services, c.id, "task_completed") if e.payload["task_id"] == task.task_id]
-    override = done.payload["data"]["ratio_override"]
-    assert override["reason"] == reason and len(override["breaches"]) == 2
+        decide(services, campaign_id, [task], {cadre.id})
+    assert "请该单位在推荐名额之外再推荐1名基层一线人选" in str(exc.value)
+    extra = nominate(services, campaign_id, (unit, "individual", "机关事业单位", "基层某某", ["基层一线"]))
+    tasks = drive_to(services, clock, actors, campaign_id, [cadre.id, extra.id], V004["quota_review"])
+    decide(services, campaign_id, tasks, {cadre.id, extra.id})
 
 
 @pytest.mark.parametrize("posted_on, last_day", [

@@ -24,6 +24,18 @@ from engine.documents.variant_docs import variant_docs  # noqa: E402
 FORMS = REPO_ROOT / "forms_schema"
 COVER_ONLY = ("recommending_unit", "fill_date")
 PHOTO_ROWS = 4
+# Text width of A4 with the margins of docx_style.setup is 15.4 cm; the photo column holds 2 inches.
+FIELD_WIDTHS = {5: (2.5, 3.2, 2.5, 3.6, 3.6), 4: (2.8, 4.9, 2.8, 4.9)}
+CHAIN_WIDTHS = (4.4, 11.0)
+
+
+def fix_widths(grid, widths) -> None:
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths):
+        column.width = Cm(width)  # the grid LibreOffice lays out by
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Cm(width)
 
 
 def build(form: str, rule) -> Document:
@@ -45,6 +57,7 @@ def build(form: str, rule) -> Document:
     pairs = [short[i:i + 2] for i in range(0, len(short), 2)]
     cols = 5 if has_photo else 4
     grid = style.table(document, len(pairs) + len(long), cols)
+    fix_widths(grid, FIELD_WIDTHS[cols])
     for r, pair in enumerate(pairs):
         for c, field in enumerate(pair):
             style.cell_text(grid.cell(r, 2 * c), field.title, bold=True)
@@ -58,17 +71,15 @@ def build(form: str, rule) -> Document:
         row = len(pairs) + i
         style.cell_text(grid.cell(row, 0), field.title, bold=True)
         style.cell_text(grid.cell(row, 1).merge(grid.cell(row, cols - 1)), f"{{{{ v['{field.path}'] }}}}")
-    for row in grid.rows:
-        row.cells[0].width = Cm(3.2)
 
     style.line(document)
     chain = style.table(document, len(levels(FORMS, form)), 2)
+    fix_widths(chain, CHAIN_WIDTHS)
     for i, (_path, title) in enumerate(levels(FORMS, form)):
         style.cell_text(chain.cell(i, 0), title, bold=True)
         style.cell_text(chain.cell(i, 1), f"{{{{ chain[{i}].conclusion }}}}\n\n"
                         f"签字：{{{{ chain[{i}].signer }}}}　　　　（盖章）\n"
                         f"日期：{{{{ chain[{i}].date or '　　年　　月　　日' }}}}")
-        chain.cell(i, 0).width, chain.cell(i, 1).width = Cm(4.5), Cm(11)
     return document
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.config import REPO_ROOT  # noqa: E402
@@ -28,14 +28,6 @@ PHOTO_ROWS = 4
 FIELD_WIDTHS = {5: (2.5, 3.2, 2.5, 3.6, 3.6), 4: (2.8, 4.9, 2.8, 4.9)}
 CHAIN_WIDTHS = (4.4, 11.0)
 
-
-def fix_widths(grid, widths) -> None:
-    grid.autofit = False
-    for column, width in zip(grid.columns, widths):
-        column.width = Cm(width)  # the grid LibreOffice lays out by
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = Cm(width)
 
 
 def build(form: str, rule) -> Document:
@@ -57,7 +49,7 @@ def build(form: str, rule) -> Document:
     pairs = [short[i:i + 2] for i in range(0, len(short), 2)]
     cols = 5 if has_photo else 4
     grid = style.table(document, len(pairs) + len(long), cols)
-    fix_widths(grid, FIELD_WIDTHS[cols])
+    style.fix_widths(grid, FIELD_WIDTHS[cols])
     for r, pair in enumerate(pairs):
         for c, field in enumerate(pair):
             style.cell_text(grid.cell(r, 2 * c), field.title, bold=True)
@@ -74,7 +66,7 @@ def build(form: str, rule) -> Document:
 
     style.line(document)
     chain = style.table(document, len(levels(FORMS, form)), 2)
-    fix_widths(chain, CHAIN_WIDTHS)
+    style.fix_widths(chain, CHAIN_WIDTHS)
     for i, (_path, title) in enumerate(levels(FORMS, form)):
         style.cell_text(chain.cell(i, 0), title, bold=True)
         style.cell_text(chain.cell(i, 1), f"{{{{ chain[{i}].conclusion }}}}\n\n"

@@ -71,7 +71,19 @@ def cell_text(cell, text: str, bold: bool = False, align=None) -> None:
             set_font(paragraph.add_run(value), BODY_FONT, BODY_SIZE, bold or None)
 
 
-def table(document, rows: int, cols: int):
+def table(document, rows: int, cols: int, widths_cm: tuple[float, ...] | None = None):
     grid = document.add_table(rows=rows, cols=cols)
     grid.style = "Table Grid"
+    if widths_cm:
+        fix_widths(grid, widths_cm)
     return grid
+
+
+def fix_widths(grid, widths_cm) -> None:
+    """Column widths in cm, on the grid (what LibreOffice lays out by) and on every cell (Word)."""
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_cm):
+        column.width = Cm(width)
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)

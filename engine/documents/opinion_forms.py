@@ -42,14 +42,14 @@ def render(services, principal: Principal, candidate_id: str, department: str | 
     style.line(document)
     style.line(document, f"推荐对象：{record.name}（{record.award_label}）　　推荐单位：{record.unit}")
     style.line(document)
-    grid = style.table(document, len(given), 2)
+    grid = style.table(document, len(given), 2, (4.4, 11.0))
     for i, step in enumerate(given):
         opinion = step.data.get("opinion") or {}
         verdict = opinion.get("opinion", "")
         if opinion.get("adverse") and opinion.get("reason"):
             verdict += f"（{opinion['reason']}）"
         style.cell_text(grid.cell(i, 0), f"{step.data.get('department') or step.unit}意见", bold=True)
-        style.cell_text(grid.cell(i, 1), f"{verdict}\n\n签字人：{opinion.get('signer') or step.actor}　　（盖章）\n"
+        style.cell_text(grid.cell(i, 1), f"{verdict}\n\n签字人：{opinion.get('signer', '')}　　（盖章）\n"
                                          f"{cn_date(opinion.get('date') or step.day)}")
     scope = f"-{safe_name(department)}" if department else ""
     out = io.BytesIO()

@@ -34,7 +34,7 @@ def notice(campaign_name: str, posting: Posting) -> bytes:
                          f"公示期为{cn_date(posting.start.isoformat())}至{cn_date(posting.last_day.isoformat())}"
                          f"（{posting.working_days}个工作日）。")
     style.line(document)
-    grid = style.table(document, len(posting.candidates) + 1, 4)
+    grid = style.table(document, len(posting.candidates) + 1, 4, (1.6, 6.0, 2.6, 5.2))
     for c, text in enumerate(("序号", "推荐对象", "类别", "推荐单位")):
         style.cell_text(grid.cell(0, c), text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for r, candidate in enumerate(posting.candidates, start=1):

@@ -16,7 +16,10 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def render(services, principal: Principal, campaign_id: str) -> GeneratedFile:
-    campaign = records.campaign(services, principal, campaign_id, wide_only=True)
+    return build(records.campaign(services, principal, campaign_id, wide_only=True))
+
+
+def build(campaign: records.CampaignRecord) -> GeneratedFile:
     awarded = [c for c in campaign.candidates if c.outcome == AWARDED]
     document = Document()
     style.setup(document)

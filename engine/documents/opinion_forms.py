@@ -26,7 +26,10 @@ def opinions(record: records.CandidateRecord) -> list[records.Step]:
 
 
 def render(services, principal: Principal, candidate_id: str, department: str | None = None) -> GeneratedFile:
-    record = records.candidate(services, principal, candidate_id)
+    return render_record(services, records.candidate(services, principal, candidate_id), department)
+
+
+def render_record(services, record: records.CandidateRecord, department: str | None = None) -> GeneratedFile:
     docs = variant_docs(services.settings.forms_dir, record.variant)
     given = opinions(record)
     if department is not None:

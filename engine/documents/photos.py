@@ -24,7 +24,10 @@ def file_name(rule: str, record: records.CandidateRecord, form: dict) -> str:
 
 
 def render(services, principal: Principal, campaign_id: str, unit: str | None = None) -> GeneratedFile:
-    campaign = records.campaign(services, principal, campaign_id, unit)
+    return build(services, records.campaign(services, principal, campaign_id, unit))
+
+
+def build(services, campaign: records.CampaignRecord) -> GeneratedFile:
     docs = variant_docs(services.settings.forms_dir, campaign.variant)
     out, used = io.BytesIO(), set()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # JPEGs do not compress

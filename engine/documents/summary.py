@@ -33,7 +33,11 @@ HEADER_ROWS = 3  # title, unit/date line, column titles
 def render(services, principal: Principal, campaign_id: str, unit: str | None = None,
            today: datetime | None = None) -> GeneratedFile:
     campaign = records.campaign(services, principal, campaign_id, unit)
-    unit = unit or (principal.unit if principal.role == "staff" else None)
+    return build(services, campaign, unit or (principal.unit if principal.role == "staff" else None), today)
+
+
+def build(services, campaign: records.CampaignRecord, unit: str | None = None,
+          today: datetime | None = None) -> GeneratedFile:
     docs = variant_docs(services.settings.forms_dir, campaign.variant)
     day = (today or services.runtime.clock()).astimezone(TIMEZONE).date().isoformat()
     book = Workbook()

@@ -22,7 +22,10 @@ REVIEW_FORM = "common/review_decision.json"
 
 
 def render(services, principal: Principal, campaign_id: str) -> GeneratedFile:
-    campaign = records.campaign(services, principal, campaign_id, wide_only=True)
+    return build(services, records.campaign(services, principal, campaign_id, wide_only=True))
+
+
+def build(services, campaign: records.CampaignRecord) -> GeneratedFile:
     candidates = campaign.candidates
     config = campaign.config
     document = Document()

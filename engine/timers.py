@@ -65,7 +65,7 @@ def sweep(runtime: Runtime, owner: str | None = None, batch: int = 100,
     owner = owner or worker_name()
     advanced, attempted = 0, set()
     while True:
-        instance_ids = [i for i in claim_due(runtime, runtime._now(), owner, batch) if i not in attempted]
+        instance_ids = [i for i in claim_due(runtime, runtime.now(), owner, batch) if i not in attempted]
         if not instance_ids:
             return advanced
         for instance_id in instance_ids:

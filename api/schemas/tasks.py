@@ -91,6 +91,11 @@ class SubmitSchema(BaseSchema):
     data = Dict(keys=Str(), required=True, metadata={"description": "表单数据，按任务的 JSON Schema 校验"})
 
 
+class CorrectionSchema(SubmitSchema):
+    reason = Str(required=True, validate=length(1, 2000),
+                 metadata={"description": "更正理由（如补录已在线下张贴的公示），记入事件"})
+
+
 class BatchItemSchema(BaseSchema):
     task_id = Str(required=True, validate=length(1, 36))
     version = _version()

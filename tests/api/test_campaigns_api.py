@@ -223,3 +223,54 @@ def test_publicity_posting_and_objections(capi, v001, clock):
     assert capi.post("/api/candidates/00000000-0000-0000-0000-000000000000/objections", "office", 404,
                      json=body).json["code"] == "not_found"
     assert other["id"] not in {r["id"] for r in posted["results"]}
+
+
+def test_a_publicity_cannot_be_backdated_past_its_period(capi, v001, clock):
+    """Defect: a posting dated last week ended at once and the candidate skipped its 5 working days.
+    The command refuses a start date before today, by list or alone; an administrator may correct
+    a past date with a reason, and the event records it."""
+    cid = create(capi)
+    view = nominate(capi, cid, "补录对象").json
+    row = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]
+    data = demo("001/recommend_individual.json")
+    data["recommending_unit"], data["person"]["name"] = "渝中区", "补录对象"
+    capi.submit(view["ready_tasks"][0]["task_id"], "yuzhong", data, view["version"])
+    [posting] = open_tasks(v001, cid, "张贴单位公示")
+    form = demo("common/publicity_posting.json")
+    form.update(scope="渝中区", posted_by="渝中区", start_date="2025-09-19", candidates=[ref(row)])  # a week ago
+    before = capi.task(posting.task_id, "yuzhong")["version"]
+
+    refused = capi.post(f"/api/campaigns/{cid}/publicity", "yuzhong", 422,
+                        json={"task_ids": [posting.task_id], "form": form}).json
+    assert refused["errors"] == {"start_date": "不能早于今天（2025年9月26日）；更正已过去的日期须由系统管理员办理并说明理由"}
+    assert refused["labels"] == {"start_date": "公示开始日期"}
+    capi.submit(posting.task_id, "yuzhong", form, before, expect=422)
+    # Staff cannot claim the administrator's correction.
+    capi.post(f"/api/tasks/{posting.task_id}/correct", "yuzhong", 403,
+              json={"version": before, "data": form, "reason": "补录"})
+    assert capi.task(posting.task_id, "yuzhong")["version"] == before  # nothing changed
+    assert [t.task_id for t in open_tasks(v001, cid, "张贴单位公示")] == [posting.task_id]
+
+    capi.post(f"/api/tasks/{posting.task_id}/correct", "admin", 422, json={"version": before, "data": form, "reason": " "})
+    done = capi.post(f"/api/tasks/{posting.task_id}/correct", "admin",
+                     json={"version": before, "data": form, "reason": "9月19日已在单位张贴纸质公示，系统补录"}).json
+    assert done["version"] == before + 1
+    events = capi.get(f"/api/audit/instances/{view['id']}/events", "auditor").json
+    last = [e for e in events["events"] if e["type"] == "task_completed"][-1]
+    assert last["payload"]["correction"] == {"reason": "9月19日已在单位张贴纸质公示，系统补录"}
+    assert last["actor"] == "admin"
+
+
+def test_a_posting_dated_today_or_later_starts_its_period(capi, v001, clock):
+    cid = create(capi)
+    view = nominate(capi, cid, "当日公示").json
+    row = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]
+    data = demo("001/recommend_individual.json")
+    data["recommending_unit"], data["person"]["name"] = "渝中区", "当日公示"
+    capi.submit(view["ready_tasks"][0]["task_id"], "yuzhong", data, view["version"])
+    [posting] = open_tasks(v001, cid, "张贴单位公示")
+    form = demo("common/publicity_posting.json")
+    form.update(scope="渝中区", posted_by="渝中区", start_date="2025-09-26", candidates=[ref(row)])
+    capi.post(f"/api/campaigns/{cid}/publicity", "yuzhong", json={"task_ids": [posting.task_id], "form": form})
+    stage = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]["stage"]
+    assert "公示中（至 2025-10-" in stage  # five working days across National Day, not over at once

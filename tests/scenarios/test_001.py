@@ -146,8 +146,10 @@ def test_ratio_cap_breach_needs_a_recorded_override(v001, clock):
     assert overrides and overrides[0]["reason"].startswith("处级干部均为一线")
 
 
-def test_publicity_across_national_day_2025_ends_on_the_right_day(v001, clock):
-    services, cid = v001
+def test_publicity_across_national_day_2025_ends_on_the_right_day(services, clock):
+    clock.set(datetime(2025, 9, 29, 2, 0, tzinfo=timezone.utc))  # a re-run of the notice in 2025
+    deploy_folder(services, REPO_ROOT / "processes" / "001")
+    cid = services.campaigns.create("001", "专班办公室", deadlines={"submit_by": "2025-12-31"})
     view = nominate(services, cid, "孙某")
     actors = Actors(services)
     actors.act(cid)  # recommendation form

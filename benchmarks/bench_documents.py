@@ -47,6 +47,7 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=300)
     parser.add_argument("--variant", default="001")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-pdf", action="store_true", help="only the .docx/.xlsx run")
     parser.add_argument("--generate", nargs=3, metavar=("URL", "CAMPAIGN", "PDF"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
@@ -61,7 +62,7 @@ def main() -> None:
         shares = simulation.prepare(Settings(database_url=url), url, args.variant, args.candidates, args.workers)
         result = simulation.run(shares, args.candidates)
         print(f"simulated {args.candidates} candidates of {args.variant} in {result.seconds:.1f} s: {result.outcomes}")
-        for pdf in ("0", "1"):
+        for pdf in ("0",) if args.no_pdf else ("0", "1"):
             out = subprocess.run([sys.executable, __file__, "--generate", url, shares[0].campaign_id, pdf],
                                  capture_output=True, text=True, check=True, env=dict(os.environ))
             print(("with PDF: " if pdf == "1" else "docx/xlsx: ") + out.stdout.strip().splitlines()[-1])

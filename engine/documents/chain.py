@@ -4,6 +4,7 @@ unit wrote it there, else the conclusion of the process step that documents.toml
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .display import cn_date, get
@@ -27,10 +28,11 @@ class ChainEntry:
         return bool(self.conclusion)
 
 
-def levels(forms_dir: Path, form: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=64)  # schemas are files read once per process
+def levels(forms_dir: Path, form: str) -> tuple[tuple[str, str], ...]:
     """(path, title) of the form's approval levels: groups under `approvals` with no sub-groups."""
     groups = {p: t for p, t in group_titles(forms_dir, form).items() if p.startswith("approvals.")}
-    return [(p, t) for p, t in groups.items() if not any(q.startswith(p + ".") for q in groups)]
+    return tuple((p, t) for p, t in groups.items() if not any(q.startswith(p + ".") for q in groups))
 
 
 def chain(forms_dir: Path, docs: VariantDocs, record: CandidateRecord, form: str, form_data: dict) -> list[ChainEntry]:

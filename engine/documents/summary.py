@@ -4,6 +4,7 @@ recommendation order, for one recommending unit or the whole campaign; printable
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -53,7 +54,7 @@ def build(services, campaign: records.CampaignRecord, unit: str | None = None,
 
 def _sheet(book, services, docs, rule: dict, label: str, candidates, unit: str | None, day: str) -> None:
     sheet = book.create_sheet(label)
-    titles = {f.path: f.title for f in form_fields(services.settings.forms_dir, rule["form"])}
+    titles = {f.path: f.title for f in form_fields(Path(services.settings.forms_dir), rule["form"])}
     header = ["序号", *(titles.get(c, c) for c in rule["columns"]), "推荐单位", "备注"]
     last = get_column_letter(len(header))
     sheet.merge_cells(f"A1:{last}1")

@@ -31,7 +31,9 @@ def _download(generated) -> Response:
 
 
 def _jobs() -> DocumentJobs:
-    return current_app.extensions.setdefault("pingxuan_document_jobs", DocumentJobs(services()))
+    if "pingxuan_document_jobs" not in current_app.extensions:
+        current_app.extensions["pingxuan_document_jobs"] = DocumentJobs(services())
+    return current_app.extensions["pingxuan_document_jobs"]
 
 
 @blp.route("/<kind>/<target>", methods=["GET"])

@@ -186,10 +186,21 @@ class Campaigns:
         return self.runtime.complete_many([(t["instance_id"], t["task_id"], own(t["instance_id"]), None)
                                            for t in tasks], actor)
 
-    def lodge_objection(self, candidate_id: str, objection: dict, actor: str) -> InstanceView:
+    def lodge_objection(self, candidate_id: str, objection: dict, actor: str) -> tuple[str, InstanceView]:
+        """Returns the objection's id, which its verification (核实异议) refers to. The id is in the
+        event, so a replay hands the workflow the same one."""
+        with self.runtime.db.transaction(write=False) as session:
+            if session.get(Candidate, candidate_id) is None:
+                raise NotFound(f"推荐对象 {candidate_id} 不存在")
         self.runtime.forms.validate("common/objection.json", objection)
-        return self.runtime.send_message(candidate_id, "异议", objection, actor,
+        named = (objection.get("candidate") or {}).get("candidate_id")
+        if named != candidate_id:
+            raise ValidationFailed("异议登记表中的推荐对象与所登记的推荐对象不一致",
+                                   {"candidate.candidate_id": "应为本推荐对象的编号"})
+        objection_id = str(uuid.uuid4())
+        view = self.runtime.send_message(candidate_id, "异议", {**objection, "objection_id": objection_id}, actor,
                                          not_waiting="该推荐对象当前不在公示期，不能登记异议")
+        return objection_id, view
 
     def _open_tasks(self, campaign_id: str, task_ids: list[str]) -> list[dict]:
         if not task_ids:

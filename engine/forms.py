@@ -177,6 +177,48 @@ def _named_properties(err: ValidationError) -> list[str]:
     return [name for name in instance if repr(name) in err.message]
 
 
+# --- cross-field checks --------------------------------------------------------------------------
+
+def _valid_id_card(value) -> bool:
+    try:
+        return isinstance(value, str) and _is_id_card(value)
+    except ValueError:
+        return False
+
+
+def _is_id_field(schema: dict, value) -> bool:
+    title = schema.get("title") or ""
+    return schema.get("format") == "cn-id-card" or (("身份证" in title or "证件号码" in title) and _valid_id_card(value))
+
+
+def id_card_disagreements(schema: dict, data, path: tuple = ()) -> dict[str, str]:
+    """Wherever an object holds a valid resident ID number beside a 出生年月 or 性别, the three must
+    agree: the number encodes the birth date (digits 7–14) and the sex (digit 17, odd for 男)."""
+    errors: dict[str, str] = {}
+    if isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(data):
+            errors.update(id_card_disagreements(schema["items"], item, (*path, str(i))))
+        return errors
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(data, dict) or not isinstance(properties, dict):
+        return errors
+    id_card = next((data[k] for k, sub in properties.items() if isinstance(sub, dict) and k in data
+                    and _is_id_field(sub, data[k]) and _valid_id_card(data[k])), None)
+    for key, sub in properties.items():
+        if not isinstance(sub, dict) or key not in data:
+            continue
+        value, where = data[key], ".".join((*path, key))
+        if id_card and sub.get("format") == "year-month" and "出生" in (sub.get("title") or "") \
+                and isinstance(value, str) and value != f"{id_card[6:10]}.{id_card[10:12]}":
+            errors[where] = f"与身份证号中的出生年月（{id_card[6:10]}.{id_card[10:12]}）不一致"
+        elif id_card and sub.get("enum") == ["男", "女"] and value in ("男", "女") \
+                and value != ("男" if int(id_card[16]) % 2 else "女"):
+            errors[where] = f"与身份证号中的性别（{'男' if int(id_card[16]) % 2 else '女'}）不一致"
+        elif isinstance(value, (dict, list)):
+            errors.update(id_card_disagreements(sub, value, (*path, key)))
+    return errors
+
+
 # --- registry ------------------------------------------------------------------------------------
 class FormRegistry:
     """All form schemas under forms_dir, loaded once. Form names are forms_dir-relative paths, with
@@ -205,6 +247,7 @@ class FormRegistry:
         self.registry = Registry().with_resources(resources).crawl()
         self._validators: dict[str, Draft202012Validator] = {}
         self._resolved: dict[str, dict] = {}
+        self._decided: dict[str, list] = {}
 
     @staticmethod
     def _key(name: str) -> str:
@@ -236,7 +279,10 @@ class FormRegistry:
 
     def errors(self, name: str, data) -> dict[str, str]:
         """{dotted field path: Chinese message}; empty when the data is valid."""
-        return _field_errors(self.validator(name).iter_errors(data))
+        errors = _field_errors(self.validator(name).iter_errors(data))
+        for path, message in id_card_disagreements(self.resolved(name), data).items():
+            errors.setdefault(path, message)
+        return errors
 
     def resolved(self, name: str) -> dict:
         """The form as one self-contained schema, every `$ref` inlined: what a browser renders
@@ -246,6 +292,13 @@ class FormRegistry:
         if key not in self._resolved:
             self._resolved[key] = inline_refs(self.schema(key), self.registry.resolver(FORM_ID_PREFIX + key + ".json"))
         return self._resolved[key]
+
+    def decided_fields(self, name: str) -> list[tuple[tuple[str, ...], str]]:
+        """(field path, task-data path) of every field the schema marks `"decidedBy": "…"`."""
+        key = self._key(name)
+        if key not in self._decided:
+            self._decided[key] = list(_decided_by(self.resolved(key)))
+        return self._decided[key]
 
     def labels(self, name: str, paths) -> dict[str, str]:
         """{dotted path: the field's label}, e.g. "person.name" → "基本情况 · 姓名"."""
@@ -281,6 +334,13 @@ def _not_before_today(schema, data, path=()):
         if sub.get("notBeforeToday") and isinstance(data[name], str):
             yield ".".join((*path, name)), data[name]
         yield from _not_before_today(sub, data[name], (*path, name))
+
+
+def _decided_by(schema, path=()):
+    for name, sub in ((schema.get("properties") or {}) if isinstance(schema, dict) else {}).items():
+        if isinstance(sub, dict) and isinstance(sub.get("decidedBy"), str):
+            yield (*path, name), sub["decidedBy"]
+        yield from _decided_by(sub, (*path, name))
 
 
 def summary(field_errors: dict[str, str], labels: dict[str, str], shown: int = 3) -> str:

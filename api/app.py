@@ -15,11 +15,11 @@ DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes; a photo is at most 500 KB, a BPMN b
 
 def blueprints():
     """One blueprint per resource; later resources (campaigns, publicity, objections) add theirs here."""
-    from . import (audit, auth, calendar, campaigns, definitions, instances, system, task_actions, tasks, timers,
-                   uploads)
+    from . import (audit, auth, calendar, campaigns, definitions, documents, instances, system, task_actions, tasks,
+                   timers, uploads)
 
     return [system.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, task_actions.blp, timers.blp,
-            audit.blp, calendar.blp, uploads.blp, campaigns.blp, campaigns.candidates_blp]
+            audit.blp, calendar.blp, uploads.blp, campaigns.blp, campaigns.candidates_blp, documents.blp]
 
 
 def create_app(services) -> Flask:

@@ -47,6 +47,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "campaigns:review": frozenset({"staff", "office", "leading"}),
     "campaigns:publicity": frozenset({"staff", "office", "leading"}),
     "objections:write": frozenset({"staff", "office", "admin"}),
+    "documents:read": frozenset({"staff", "office", "leading", "auditor", "admin"}),
+    "documents:bundle": frozenset({"office", "leading", "auditor", "admin"}),
 }
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": [], "csrfHeader": []}]
 SECURITY_SCHEMES = {

@@ -14,6 +14,7 @@ from engine.errors import PingxuanError
 
 from .cli_calendar import calendar
 from .cli_campaigns import demo, simulate
+from .cli_export import export
 from .cli_user import user
 
 
@@ -220,6 +221,7 @@ def audit_scan(ctx: click.Context, campaign_id: str | None) -> None:
 
 main.add_command(calendar)
 main.add_command(demo)
+main.add_command(export)
 main.add_command(simulate)
 main.add_command(user)
 

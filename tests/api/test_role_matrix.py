@@ -74,6 +74,11 @@ EXPECTED = {
     ("POST", "/api/campaigns/<campaign_id>/reviews"): ACTORS,
     ("POST", "/api/campaigns/<campaign_id>/publicity"): ACTORS,
     ("POST", "/api/candidates/<candidate_id>/objections"): {"staff", "office", "admin"},
+    ("GET", "/api/documents/<kind>/<target>"): READERS,
+    ("GET", "/api/documents/campaigns/<campaign_id>/postings"): READERS,
+    ("POST", "/api/documents/campaigns/<campaign_id>/jobs"): {"office", "leading", "auditor", "admin"},
+    ("GET", "/api/documents/jobs/<job_id>"): {"office", "leading", "auditor", "admin"},
+    ("GET", "/api/documents/jobs/<job_id>/file"): {"office", "leading", "auditor", "admin"},
 }
 
 
@@ -91,7 +96,8 @@ def fixtures(api, people):
     inst = api.start()
     return {"instance_id": inst["id"], "task_id": inst["ready_tasks"][0]["task_id"], "deployment_id": "1",
             "token_id": "999999", "upload_id": "00000000-0000-0000-0000-000000000000",
-            "campaign_id": "00000000-0000-0000-0000-000000000001", "candidate_id": inst["id"]}
+            "campaign_id": "00000000-0000-0000-0000-000000000001", "candidate_id": inst["id"],
+            "kind": "approval-form", "target": inst["id"], "job_id": "no-such-job"}
 
 
 def concrete(rule: str, ids: dict) -> str:

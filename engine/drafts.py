@@ -14,6 +14,7 @@ from .inbox import task_row
 from .models import HumanTask, Instance, TaskData, TaskSnapshot
 from .spiff import REGISTRY
 from .task_tables import TaskDraft, TaskReminder
+from .storable import require_storable
 
 
 @dataclass
@@ -92,6 +93,7 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
 
 
 def save_draft(services, principal: Principal, task_id: str, data: dict) -> datetime:
+    require_storable(data)  # a draft every colleague's form reads back must be readable JSON
     now = services.runtime._now()
     with services.db.transaction() as session:
         found = task_row(session, task_id)

@@ -17,13 +17,14 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import eventlog, index, snapshot
-from .appliers import apply
+from .appliers import apply, protect_routing
 from .db import Database, StaleRow, Writes
 from .definitions import SpecLibrary, latest_for_process
 from .determinism import command_context
 from .errors import Conflict, NotFound, PingxuanError, ScriptError
 from .index import form_properties, timer_due
 from .spiff import find_task
+from .storable import require_storable
 from .models import Deployment, HumanTask, Instance
 
 
@@ -69,7 +70,11 @@ class Runtime:
               business_key: str | None = None,
               on_start: Callable[[Session, Instance], None] | None = None,
               instance_id: str | None = None) -> InstanceView:
-        """`on_start` runs in the same transaction before the first step; raising refuses the start."""
+        """`on_start` runs in the same transaction before the first step; raising refuses the start.
+        The lanes' unit fields given at start route the tasks: they join the protected fields
+        (engine.appliers.PROTECTED), which a form submission cannot overwrite."""
+        require_storable(data)
+        data = protect_routing(data or {}, self.lanes)
         at = self._prepare()
         with self.db.transaction() as session:
             deployment = latest_for_process(session, process_id)
@@ -98,6 +103,8 @@ class Runtime:
         """Complete several tasks (e.g. a review list) all or nothing, in one transaction.
         An expected version of None skips the version check; a task must still be open."""
         validated: set[tuple[str, int]] = set()  # a list act submits one form for many tasks: check it once
+        for data in {id(d): d for _, _, d, _ in items}.values():
+            require_storable(data)
         commands = [
             (instance_id, version, "task_completed", {"task_id": task_id, "data": data},
              self._completion_check(task_id, data, validated))
@@ -121,6 +128,7 @@ class Runtime:
     def send_message(self, instance_id: str, name: str, payload: dict, actor: str,
                      not_waiting: str | None = None) -> InstanceView:
         """Deliver a named message (e.g. 异议) to a waiting message event; Conflict if none waits."""
+        require_storable(payload, "payload")
         event = {"name": name, "payload": payload, "not_waiting": not_waiting}
         return self._command(instance_id, None, "message_received", event, actor, lambda live: None)
 

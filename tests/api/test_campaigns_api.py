@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine import users
 from engine.campaign_models import Candidate
 from engine.config import REPO_ROOT
+from engine.errors import ValidationFailed
 from engine.models import HumanTask
 from engine.timers import sweep
 from pingxuan.actors import Actors
@@ -223,3 +224,20 @@ def test_publicity_posting_and_objections(capi, v001, clock):
     assert capi.post("/api/candidates/00000000-0000-0000-0000-000000000000/objections", "office", 404,
                      json=body).json["code"] == "not_found"
     assert other["id"] not in {r["id"] for r in posted["results"]}
+
+
+def test_deadline_overrides_are_limited_to_the_notice_dates(capi, v001):
+    """A deadline key joins every nomination's start data: naming a routing field would send
+    every first task to a unit nobody belongs to."""
+    from tests.api.hostile import fingerprint
+
+    before = fingerprint(v001.db)
+    r = capi.post("/api/campaigns", "office", 422,
+                  json={"variant": "001", "deadlines": {"recommending_unit": "2026-01-01"}})
+    assert "deadlines.recommending_unit" in r.json["errors"] and "submit_by" in r.json["errors"]["deadlines.recommending_unit"]
+    assert fingerprint(v001.db) == before
+    cid = create(capi)
+    with pytest.raises(ValidationFailed) as refused:
+        v001.campaigns.nominate(cid, unit="渝中区", award_type="individual", candidate_type="国有企业", name="甲",
+                                actor="cli", data={"reviewing_unit": "别处", "submit_by": "2030-01-01"})
+    assert set(refused.value.field_errors) == {"data.reviewing_unit", "data.submit_by"}

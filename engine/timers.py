@@ -132,5 +132,9 @@ def start_scheduler(runtime: Runtime, every_seconds: float) -> BackgroundSchedul
     scheduler.add_job(sweep, "interval", seconds=every_seconds, args=[runtime], id="timer-sweep",
                       misfire_grace_time=None, coalesce=True, max_instances=1,
                       next_run_time=datetime.now().astimezone())  # catch up at once on start
+    from .idempotency import purge
+
+    scheduler.add_job(lambda: purge(runtime.db, runtime._now()), "interval", hours=1, id="idempotency-purge",
+                      coalesce=True, max_instances=1)
     scheduler.start()
     return scheduler

@@ -241,3 +241,13 @@ def test_deadline_overrides_are_limited_to_the_notice_dates(capi, v001):
         v001.campaigns.nominate(cid, unit="渝中区", award_type="individual", candidate_type="国有企业", name="甲",
                                 actor="cli", data={"reviewing_unit": "别处", "submit_by": "2030-01-01"})
     assert set(refused.value.field_errors) == {"data.reviewing_unit", "data.submit_by"}
+
+
+def test_a_retried_nomination_with_its_key_nominates_once(capi, v001):
+    cid = create(capi)
+    body = {"award_type": "individual", "candidate_type": "国有企业", "name": "重试者", "tags": []}
+    first = capi.post(f"/api/campaigns/{cid}/candidates", "yuzhong", 201, json=body, headers={"Idempotency-Key": "n-1"})
+    again = capi.post(f"/api/campaigns/{cid}/candidates", "yuzhong", 201, json=body, headers={"Idempotency-Key": "n-1"})
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    with v001.db.transaction(write=False) as s:
+        assert s.scalars(select(Candidate.name).where(Candidate.campaign_id == cid)).all() == ["重试者"]

@@ -103,6 +103,8 @@ def handle_domain(exc: PingxuanError):
     if statuses:
         extra["caps"] = [{**asdict(s), "description": s.describe()} for s in statuses]
     errors = exc.field_errors if isinstance(exc, ValidationFailed) else None
+    if isinstance(exc, ValidationFailed) and exc.field_labels:
+        extra["labels"] = exc.field_labels
     return problem(exc.http_status, exc.message, exc.code, errors, **extra)
 
 

@@ -61,7 +61,7 @@ def services():
 
 
 def now() -> datetime:
-    return services().runtime._now()
+    return services().runtime.now()
 
 
 def authenticate() -> Principal:

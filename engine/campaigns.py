@@ -169,6 +169,15 @@ class Campaigns:
             [(t["instance_id"], t["task_id"], {**form, **extra, "decisions": [decisions[t["instance_id"]]],
                                                "list_size": len(tasks)}, None) for t in tasks], actor)
 
+    def preview_review(self, campaign_id: str, task_ids: list[str], decisions: list[dict]) -> dict:
+        """Every cap over the candidates this list would approve; nothing is changed."""
+        tasks = self._open_tasks(campaign_id, task_ids)
+        listed = {t["instance_id"] for t in tasks}
+        approved = {d.get("candidate_id") for d in decisions if d.get("decision") == "通过"} & listed
+        statuses = self.cap_statuses(campaign_id, approved)
+        return {"checks_caps": any(t["checks_caps"] for t in tasks), "approved": len(approved),
+                "ok": all(s.ok for s in statuses), "caps": statuses}
+
     def post_publicity(self, campaign_id: str, task_ids: list[str], form: dict, actor: str) -> list[InstanceView]:
         """Posting a publicity list is one act for all its candidates (one transaction); each
         candidate's record keeps the posting and its own entry of the list."""
@@ -226,12 +235,17 @@ class Campaigns:
                                    .where(Candidate.id.in_(list(candidate_ids)))).all()
         return evaluate(config["ratio_caps"], [{"award_type": a, "tags": t} for a, t in rows])
 
-    def dashboard(self, campaign_id: str) -> dict:
+    def dashboard(self, campaign_id: str, unit: str | None = None) -> dict:
+        """The campaign's figures; with `unit`, only that recommending unit's (a unit's staff must
+        not read other units' nominations)."""
         config = self.config(campaign_id)
         with self.runtime.db.transaction(write=False) as session:
-            candidates = session.scalars(select(Candidate).where(Candidate.campaign_id == campaign_id)).all()
+            where = [Candidate.campaign_id == campaign_id] + ([Candidate.unit == unit] if unit is not None else [])
+            candidates = session.scalars(select(Candidate).where(*where)).all()
             quota_use = []
             for quota in config["quotas"]:
+                if unit is not None and quota["unit"] != unit:
+                    continue
                 used = self._quota_used(session, campaign_id, quota["unit"])
                 quota_use.extend({"unit": quota["unit"], "award_type": key, "limit": limit, "used": used[key]}
                                  for key, limit in quota["limits"].items())
@@ -240,7 +254,7 @@ class Campaigns:
             "stages": dict(Counter(c.stage for c in candidates)),
             "outcomes": dict(Counter(c.outcome or "进行中" for c in candidates)),
             "quotas": quota_use,
-            "caps": [s.__dict__ for s in evaluate(config["ratio_caps"], active)],
+            "caps": [{**s.__dict__, "description": s.describe()} for s in evaluate(config["ratio_caps"], active)],
         }
 
     # --- keeping the read model in step ---------------------------------------------------------

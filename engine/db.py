@@ -115,6 +115,12 @@ class Database:
             finally:
                 session.close()
 
+    def ping(self) -> str:
+        """Reach the database once; returns its dialect name ("sqlite", "postgresql")."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return self.engine.dialect.name
+
     def dispose(self) -> None:
         self.engine.dispose()
 

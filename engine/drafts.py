@@ -81,7 +81,7 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
             TaskSnapshot.instance_id == TaskData.instance_id, TaskSnapshot.data_digest == TaskData.digest)).where(
             TaskSnapshot.instance_id == row.instance_id, TaskSnapshot.task_id == task_id))
     forms = services.runtime.forms
-    schema = forms.schema(row.form) if row.form and forms is not None else {"type": "object", "properties": {}}
+    schema = forms.resolved(row.form) if row.form and forms is not None else {"type": "object", "properties": {}}
     ui = forms.ui_schema(row.form) if row.form and forms is not None else None
     if draft is not None:
         data = draft.data
@@ -94,7 +94,7 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
 
 def save_draft(services, principal: Principal, task_id: str, data: dict) -> datetime:
     require_storable(data)  # a draft every colleague's form reads back must be readable JSON
-    now = services.runtime._now()
+    now = services.runtime.now()
     with services.db.transaction() as session:
         found = task_row(session, task_id)
         if found is None:

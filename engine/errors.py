@@ -41,9 +41,11 @@ class ValidationFailed(PingxuanError):
     code = "validation_failed"
     http_status = 422
 
-    def __init__(self, message: str, field_errors: dict[str, str] | None = None):
+    def __init__(self, message: str, field_errors: dict[str, str] | None = None,
+                 field_labels: dict[str, str] | None = None):
         super().__init__(message, field_errors=field_errors or {})
         self.field_errors = field_errors or {}
+        self.field_labels = field_labels or {}  # {path: the field's title}, for a form's errors
 
 
 class ScriptError(PingxuanError):

@@ -204,6 +204,7 @@ class FormRegistry:
             resources.append((rel, DRAFT202012.create_resource(doc)))
         self.registry = Registry().with_resources(resources).crawl()
         self._validators: dict[str, Draft202012Validator] = {}
+        self._resolved: dict[str, dict] = {}
 
     @staticmethod
     def _key(name: str) -> str:
@@ -237,7 +238,106 @@ class FormRegistry:
         """{dotted field path: Chinese message}; empty when the data is valid."""
         return _field_errors(self.validator(name).iter_errors(data))
 
+    def resolved(self, name: str) -> dict:
+        """The form as one self-contained schema, every `$ref` inlined: what a browser renders
+        (rjsf cannot fetch our opaque "pingxuan:forms/…" references). Rendering only: the server
+        validates with the original schema, whose verdict is final."""
+        key = self._key(name)
+        if key not in self._resolved:
+            self._resolved[key] = inline_refs(self.schema(key), self.registry.resolver(FORM_ID_PREFIX + key + ".json"))
+        return self._resolved[key]
+
+    def labels(self, name: str, paths) -> dict[str, str]:
+        """{dotted path: the field's label}, e.g. "person.name" → "基本情况 · 姓名"."""
+        schema = self.resolved(name)
+        return {path: label for path in paths if (label := field_label(schema, path))}
+
     def validate(self, name: str, data) -> None:
         field_errors = self.errors(name, data)
         if field_errors:
-            raise ValidationFailed(SUMMARY_MESSAGE, field_errors=field_errors)
+            schema = self.resolved(name)
+            field_errors = dict(sorted(field_errors.items(), key=lambda item: field_position(schema, item[0])))
+            labels = self.labels(name, field_errors)
+            raise ValidationFailed(summary(field_errors, labels), field_errors=field_errors, field_labels=labels)
+
+
+def summary(field_errors: dict[str, str], labels: dict[str, str], shown: int = 3) -> str:
+    """The headline of a refused form, naming the first fields so a user knows where to look."""
+    parts = [f"{labels.get(path, path)}：{message}" for path, message in list(field_errors.items())[:shown]]
+    more = f"等 {len(field_errors)} 处" if len(field_errors) > shown else ""
+    return f"{SUMMARY_MESSAGE}（{'；'.join(parts)}{more}）"
+
+
+# --- self-contained schemas ----------------------------------------------------------------------
+_MERGED_MAPS = ("properties", "$defs", "patternProperties", "dependentSchemas")
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """A `$ref` target with its sibling keywords applied on top, as 2020-12 applies both: maps of
+    subschemas merge per key, `required` lists unite, anything else the sibling (narrower) wins."""
+    out = dict(base)
+    for key, value in over.items():
+        if key in _MERGED_MAPS and isinstance(out.get(key), dict) and isinstance(value, dict):
+            merged = dict(out[key])
+            for name, sub in value.items():
+                merged[name] = _merge(merged[name], sub) if isinstance(merged.get(name), dict) and isinstance(sub, dict) else sub
+            out[key] = merged
+        elif key == "required" and isinstance(out.get(key), list) and isinstance(value, list):
+            out[key] = list(dict.fromkeys([*out[key], *value]))
+        elif key == "allOf" and isinstance(out.get(key), list) and isinstance(value, list):
+            out[key] = [*out[key], *value]
+        else:
+            out[key] = value
+    return out
+
+
+def inline_refs(schema, resolver, depth: int = 0):
+    """Replace every `$ref` by its target (resolved with `referencing`, offline), recursively."""
+    if depth > 64:
+        raise DefinitionError("表单引用层级过深或存在循环引用")
+    if isinstance(schema, list):
+        return [inline_refs(item, resolver, depth) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        found = resolver.lookup(schema["$ref"])
+        target = inline_refs(found.contents, found.resolver, depth + 1)
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = _merge(target, inline_refs(siblings, resolver, depth))
+        return {k: v for k, v in schema.items() if k not in ("$id", "$defs")}
+    # Nothing refers to "$defs" or an "$id" once every reference is inlined.
+    return {k: inline_refs(v, resolver, depth) for k, v in schema.items() if k not in ("$id", "$defs")}
+
+
+def field_position(schema: dict, path: str) -> tuple:
+    """Where a field stands in the form (properties in their order, array items by index), so that
+    errors read from top to bottom as the form does; unknown parts sort last."""
+    position, node = [], schema
+    for part in path.split("."):
+        if isinstance(node, dict) and part.isdigit() and isinstance(node.get("items"), dict):
+            position.append(int(part))
+            node = node["items"]
+            continue
+        names = list((node.get("properties") or {}) if isinstance(node, dict) else ())
+        position.append(names.index(part) if part in names else len(names) + 1_000_000)
+        node = (node.get("properties") or {}).get(part) if isinstance(node, dict) else None
+    return tuple(position)
+
+
+def field_label(schema: dict, path: str) -> str | None:
+    """The titles along a dotted path of a resolved schema, joined (array indexes shown as 第 N 项)."""
+    if path == ROOT_FIELD:
+        return None
+    titles, node = [], schema
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        if part.isdigit() and isinstance(node.get("items"), dict):
+            node = node["items"]
+            titles.append(f"第 {int(part) + 1} 项")
+            continue
+        node = (node.get("properties") or {}).get(part)
+        if not isinstance(node, dict):
+            return None
+        titles.append(node.get("title") or part)
+    return " · ".join(titles) if titles else None

@@ -90,7 +90,7 @@ def state(services, principal: Principal, instance_id: str) -> InstanceState:
     with services.db.transaction(write=False) as session:
         instance = require_readable(session, principal, instance_id)
         deployment = session.get(Deployment, instance.deployment_id)
-        view = services.runtime._view(session, instance)
+        view = services.runtime.view(session, instance.id)
         return InstanceState(view, instance.process_id, deployment.id, deployment.name, deployment.version,
                              instance.business_key, instance.created_at, instance.updated_at)
 

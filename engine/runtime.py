@@ -1,5 +1,6 @@
-"""Runtime commands. Each is one transaction: the event appended, the snapshot rewritten where it
-changed, the task and timer indexes synced, the instance version bumped (or a conflict raised)."""
+"""Runtime commands: the one path by which an instance's state changes (`Runtime.run`). A command
+appends its event, rewrites the snapshot where it changed, syncs the task and timer indexes and
+bumps the instance version (or raises a conflict), all in one write transaction."""
 from __future__ import annotations
 
 import threading
@@ -34,6 +35,25 @@ class InstanceView:
     version: int
     status: str
     ready_tasks: list[dict]
+
+
+@dataclass
+class Command:
+    """One state change of one instance, as `Runtime.run` takes it.
+
+    `payload` may be a function (live workflow, time) -> payload, or None for nothing to do.
+    `check(session, live)` runs before the change on the command's read session and refuses by
+    raising; `after(writes, live, time)` runs once the change is worked out, may still refuse, and
+    may record further writes (a reassignment row, say) that commit with the event.
+    `expected_version` None skips the user's version check (the command is then worked out again
+    if another transaction moves the instance meanwhile)."""
+
+    instance_id: str
+    event_type: str
+    payload: object
+    expected_version: int | None = None
+    check: Callable[[Session, "snapshot.LiveWorkflow"], None] | None = None
+    after: Callable[[Writes, "snapshot.LiveWorkflow", datetime], None] | None = None
 
 
 _BRIEF_COLUMNS = ("task_id", "spec_name", "title", "lane", "role", "unit", "form", "due_at")
@@ -90,7 +110,9 @@ class Runtime:
                 session.flush()
                 on_start(session, instance)
             session.flush()  # the row exists before the writes below guard and reference it
-            self.run_in(session, instance, live, "instance_started", {"data": data or {}}, actor, at, created)
+            writes = Writes()
+            self._run(session, writes, instance, live, "instance_started", {"data": data or {}}, actor, at, created)
+            writes.run(session.connection())
             view = self._view(session, instance, live)
         self._put(instance, live)
         return view
@@ -105,15 +127,17 @@ class Runtime:
         validated: set[tuple[str, int]] = set()  # a list act submits one form for many tasks: check it once
         for data in {id(d): d for _, _, d, _ in items}.values():
             require_storable(data)
-        commands = [
-            (instance_id, version, "task_completed", {"task_id": task_id, "data": data},
-             self._completion_check(task_id, data, validated))
+        return self.run([
+            Command(instance_id, "task_completed", {"task_id": task_id, "data": data}, version,
+                    self.completion_check(task_id, data, validated))
             for instance_id, task_id, data, version in items
-        ]
-        return self._commands(commands, actor)
+        ], actor)
 
-    def _completion_check(self, task_id: str, data: dict, validated: set):
-        def check(live: snapshot.LiveWorkflow) -> None:
+    def completion_check(self, task_id: str, data: dict, validated: set | None = None):
+        """The checks every completion passes: the task is open here and its form validates."""
+        validated = set() if validated is None else validated
+
+        def check(_session: Session, live: snapshot.LiveWorkflow) -> None:
             task = find_task(live.workflow, task_id)
             if task is None or not task.task_spec.manual:
                 raise NotFound("该实例中没有这个待办任务")
@@ -130,13 +154,13 @@ class Runtime:
         """Deliver a named message (e.g. 异议) to a waiting message event; Conflict if none waits."""
         require_storable(payload, "payload")
         event = {"name": name, "payload": payload, "not_waiting": not_waiting}
-        return self._command(instance_id, None, "message_received", event, actor, lambda live: None)
+        return self.command(Command(instance_id, "message_received", event), actor)
 
     def cancel(self, instance_id: str, actor: str, expected_version: int, reason: str) -> InstanceView:
-        def check(live):
+        def check(_session, live):
             if live.workflow.completed:
                 raise Conflict("流程已结束，不能取消")
-        return self._command(instance_id, expected_version, "instance_cancelled", {"reason": reason}, actor, check)
+        return self.command(Command(instance_id, "instance_cancelled", {"reason": reason}, expected_version, check), actor)
 
     def fire_timers(self, instance_id: str, actor: str = "timer") -> bool:
         """Advance an instance whose timers are due; False if none was (already fired elsewhere)."""
@@ -147,14 +171,18 @@ class Runtime:
                    if (d := timer_due(t)) is not None and d < at]
             fired.append(bool(due))
             return {"timers": due} if due else None
-        self._commands([(instance_id, None, "timers_fired", due_now, None)], actor, quiet=True)
+        self.run([Command(instance_id, "timers_fired", due_now)], actor, quiet=True)
         return fired[-1] if fired else False
 
     # --- queries -------------------------------------------------------------------------------
 
     def instance(self, instance_id: str) -> InstanceView:
         with self.db.transaction(write=False) as session:
-            return self._view(session, self._instance(session, instance_id))
+            return self.view(session, instance_id)
+
+    def view(self, session: Session, instance_id: str) -> InstanceView:
+        """The instance's version, status and open tasks, read in the caller's transaction."""
+        return self._view(session, self._instance(session, instance_id))
 
     def workflow(self, instance_id: str) -> BpmnWorkflow:
         """A fresh copy from the stored snapshot (not the cache): what replay is compared with."""
@@ -164,47 +192,49 @@ class Runtime:
 
     # --- the machinery -------------------------------------------------------------------------
 
-    def _command(self, instance_id, expected_version, event_type, payload, actor, check) -> InstanceView:
-        return self._commands([(instance_id, expected_version, event_type, payload, check)], actor)[0]
+    def command(self, command: Command, actor: str) -> InstanceView:
+        return self.run([command], actor)[0]
 
-    def _commands(self, commands: list, actor: str, quiet: bool = False) -> list[InstanceView]:
-        """Run commands (instance id, expected version or None, event type, payload, check) all or
-        nothing. Each is worked out in a read transaction and its writes recorded; the writes then
-        go in one write transaction, each instance's UPDATE guarded by the version it was read at.
-        Commands without an expected version are worked out again if another transaction moved an
-        instance in between; with one, the user is told to refresh. A payload may be a function
-        (live workflow, time) -> payload, or None for nothing to do (`quiet`: not an error)."""
-        retry = all(c[1] is None for c in commands)
+    def run(self, commands: list[Command], actor: str, quiet: bool = False) -> list[InstanceView]:
+        """The one way state changes: run commands all or nothing. Each is worked out in a read
+        transaction and its writes recorded; the writes then go in one write transaction, each
+        instance's UPDATE guarded by the version it was read at. Commands without an expected
+        version are worked out again if another transaction moved an instance in between; with
+        one, the user is told to refresh. `quiet`: an ended instance or a payload of None is
+        skipped, not an error (timers)."""
+        retry = all(c.expected_version is None for c in commands)
         for attempt in range(_ATTEMPTS):
             try:
-                return self._commands_once(commands, actor, quiet)
+                return self._run_once(commands, actor, quiet)
             except StaleRow:
                 if not retry or attempt == _ATTEMPTS - 1:
                     raise
+        raise AssertionError("unreachable")
 
-    def _commands_once(self, commands: list, actor: str, quiet: bool) -> list[InstanceView]:
+    def _run_once(self, commands: list[Command], actor: str, quiet: bool) -> list[InstanceView]:
         at = self._prepare()
         taken: dict[str, tuple[Instance, snapshot.LiveWorkflow]] = {}
         views, writes, ran = [], Writes(), []
         with self.db.read_then_write() as (session, write):
-            loaded = self._read(session, [c[0] for c in commands])
-            for instance_id, expected_version, event_type, payload, check in commands:
-                instance = self._instance(session, instance_id, loaded)
-                if expected_version is not None and instance.version != expected_version:
-                    raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {expected_version}），请刷新后重试")
+            loaded = self._read(session, [c.instance_id for c in commands])
+            for c in commands:
+                instance = self._instance(session, c.instance_id, loaded)
+                if c.expected_version is not None and instance.version != c.expected_version:
+                    raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {c.expected_version}），请刷新后重试")
                 if instance.status != "running":
                     if quiet:
                         continue
                     raise Conflict("流程已结束，不能再办理")
                 live = taken[instance.id][1] if instance.id in taken else self._take(session, instance)
                 taken[instance.id] = (instance, live)
-                if check is not None:
-                    check(live)
-                if callable(payload):
-                    payload = payload(live, at)
-                    if payload is None:
-                        continue
-                self._run(session, writes, instance, live, event_type, payload, actor, at)
+                if c.check is not None:
+                    c.check(session, live)
+                payload = c.payload(live, at) if callable(c.payload) else c.payload
+                if payload is None:
+                    continue
+                self._run(session, writes, instance, live, c.event_type, payload, actor, at)
+                if c.after is not None:
+                    c.after(writes, live, at)  # may still refuse: nothing is written or cached yet
                 views.append(self._view(session, instance, live))
                 ran.append(instance.id)
             if writes:
@@ -213,14 +243,6 @@ class Runtime:
         for instance, live in taken.values():  # only after commit: a failure leaves the cache empty
             self._put(instance, live)
         return views
-
-    def run_in(self, session: Session, instance: Instance, live: snapshot.LiveWorkflow, event_type: str,
-               payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:
-        """Run one command inside the caller's write transaction (a start, or a command whose
-        checks must read under the lock), its writes executed at once."""
-        writes = Writes()
-        self._run(session, writes, instance, live, event_type, payload, actor, at, created)
-        writes.run(session.connection())
 
     def _run(self, session: Session, writes: Writes, instance: Instance, live: snapshot.LiveWorkflow,
              event_type: str, payload: dict, actor: str, at: datetime, created: dict | None = None) -> None:
@@ -247,7 +269,7 @@ class Runtime:
         """Run the before-command hooks; returns the command's time."""
         for hook in self.before_command:
             hook()
-        return self._now()
+        return self.now()
 
     def _read(self, session: Session, instance_ids: list[str]) -> dict[str, Instance]:
         """The instances' rows, detached from the session: a command changes them in memory and
@@ -259,17 +281,6 @@ class Runtime:
         for instance in found.values():
             session.expunge(instance)
         return found
-
-    def _lock(self, session: Session, instance_ids: list[str]) -> dict[str, Instance]:
-        """For a command run in one write transaction (`run_in`) whose checks read other rows: on
-        PostgreSQL, lock the instances' rows (in id order, so two batches cannot deadlock) so that
-        a concurrent command waits and then sees the new version; on SQLite the write transaction
-        (BEGIN IMMEDIATE) already excludes every other writer."""
-        ids = sorted({i for i in instance_ids if _is_uuid(i)})
-        if not ids:
-            return {}
-        query = select(Instance).where(Instance.id.in_(ids)).order_by(Instance.id)
-        return {i.id: i for i in session.scalars(query.with_for_update() if self.db.is_postgres else query)}
 
     def _instance(self, session: Session, instance_id: str, loaded: dict[str, Instance] | None = None) -> Instance:
         instance = (loaded or {}).get(instance_id)
@@ -311,7 +322,7 @@ class Runtime:
                   "due_at": r["due_at"].astimezone(timezone.utc).isoformat() if r["due_at"] else None} for r in rows]
         return InstanceView(instance.id, instance.version, instance.status, tasks)
 
-    def _now(self) -> datetime:
+    def now(self) -> datetime:
         """The clock, but strictly increasing within this runtime: snapshot saves tell what a command
         changed by its timestamp, so two commands must never share one (a frozen test clock, a
         simulation, a batch on a fast machine would otherwise make every save rewrite old tasks)."""

@@ -4,10 +4,7 @@ Each checks that the user holds the task (engine.access), then runs one runtime 
 state change is an event in the instance's hash chain and replays through engine.appliers."""
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Callable
-
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -16,7 +13,7 @@ from .access import Forbidden, Principal, holds, require_holds
 from .errors import Conflict, NotFound, ValidationFailed
 from .inbox import task_row
 from .models import Event, HumanTask
-from .runtime import InstanceView
+from .runtime import Command, InstanceView
 from .spiff import find_task
 from .task_tables import TaskAssignment, TaskDraft, TaskReminder
 from .users import find_user, users_with_role
@@ -35,28 +32,6 @@ def _open_task(session: Session, principal: Principal, task_id: str, what: str) 
         raise Conflict("该任务已办理或已不在可办理状态，不能重复提交" if row.state == "completed"
                        else "该任务已撤销或已失效")
     return row, assignee
-
-
-def run_command(runtime, instance_id: str, expected_version: int | None, event_type: str, payload: dict,
-                actor: str, check: Callable[[Session, object], None],
-                after: Callable[[Session, object, datetime], None] | None = None) -> InstanceView:
-    """One runtime command like Runtime's own, with access to the session for checks and for
-    writes that must commit together with the event (a reassignment row, say)."""
-    at = runtime._prepare()
-    with runtime.db.transaction() as session:
-        instance = runtime._instance(session, instance_id, runtime._lock(session, [instance_id]))
-        if expected_version is not None and instance.version != expected_version:
-            raise Conflict(f"数据已被他人更新（当前版本 {instance.version}，提交所依据的版本 {expected_version}），请刷新后重试")
-        if instance.status != "running":
-            raise Conflict("流程已结束，不能再办理")
-        live = runtime._take(session, instance)
-        check(session, live)
-        runtime.run_in(session, instance, live, event_type, payload, actor, at)
-        if after is not None:
-            after(session, live, at)  # may still refuse: nothing is committed or cached yet
-        view = runtime._view(session, instance, live)
-    runtime._put(instance, live)
-    return view
 
 
 def submit(services, principal: Principal, task_id: str, data: dict, version: int | None) -> InstanceView:
@@ -85,7 +60,8 @@ def submit_many(services, principal: Principal, items: list[tuple[str, dict, int
                     services.runtime.forms.validate(row.form, data)
             except ValidationFailed as exc:
                 raise ValidationFailed(f"第 {i + 1} 项：{exc.message}",
-                                       field_errors={f"items.{i}.data.{k}": v for k, v in exc.field_errors.items()}) from exc
+                                       field_errors={f"items.{i}.data.{k}": v for k, v in exc.field_errors.items()},
+                                       field_labels={f"items.{i}.data.{k}": v for k, v in exc.field_labels.items()}) from exc
             except (NotFound, Conflict, Forbidden) as exc:
                 raise type(exc)(f"第 {i + 1} 项：{exc.message}") from exc
             commands.append((row.instance_id, task_id, data, version))
@@ -112,18 +88,16 @@ def return_task(services, principal: Principal, task_id: str, version: int | Non
     """退回: send an open task back to the user task before it; that step becomes open again."""
     with services.db.transaction(write=False) as session:
         row, _ = _open_task(session, principal, task_id, "退回")
-    payload = {"task_id": task_id, "to_task_id": None, "reason": reason}
-
-    def check(session, live):
+    def returned_to(live, _at):
         task = find_task(live.workflow, task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict("该任务已办理或已失效，不能退回")
         previous = previous_user_task(live.workflow, task)
         if previous is None:
             raise Conflict("该任务是流程的第一步，没有可退回的上一步")
-        payload["to_task_id"] = str(previous.id)
+        return {"task_id": task_id, "to_task_id": str(previous.id), "reason": reason}
 
-    return run_command(services.runtime, row.instance_id, version, "task_returned", payload, principal.name, check)
+    return services.runtime.command(Command(row.instance_id, "task_returned", returned_to, version), principal.name)
 
 
 def withdraw(services, principal: Principal, task_id: str, version: int | None, reason: str) -> InstanceView:
@@ -154,14 +128,14 @@ def withdraw(services, principal: Principal, task_id: str, version: int | None, 
         if task is None or task.state != TaskState.COMPLETED:
             raise Conflict("该任务不在已提交状态，不能撤回")
 
-    def still_open(session, live, at):
+    def still_open(_writes, live, _at):
         # The deadline binds a withdrawn submission again; past it, the timer would end the case.
         task = find_task(live.workflow, task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict("已过该环节的截止时间，撤回后将视为放弃，因此不能撤回")
 
-    return run_command(services.runtime, row.instance_id, version, "task_withdrawn",
-                       {"task_id": task_id, "reason": reason}, principal.name, check, still_open)
+    return services.runtime.command(Command(row.instance_id, "task_withdrawn", {"task_id": task_id, "reason": reason},
+                                            version, check, still_open), principal.name)
 
 
 def transfer(services, principal: Principal, task_id: str, version: int | None, to: str, reason: str) -> InstanceView:
@@ -187,15 +161,14 @@ def transfer(services, principal: Principal, task_id: str, version: int | None, 
         if task is None or task.state != TaskState.READY:
             raise Conflict("该任务已办理或已失效，不能转办")
 
-    def record(session, live, at):
-        current = session.get(TaskAssignment, task_id)
-        if current is None:
-            session.add(TaskAssignment(task_id=task_id, assignee=target.name, assigned_by=principal.name, assigned_at=at))
-        else:
-            current.assignee, current.assigned_by, current.assigned_at = target.name, principal.name, at
+    def record(writes, _live, at):
+        writes.execute(delete(TaskAssignment).where(TaskAssignment.task_id == task_id), {})
+        writes.execute(insert(TaskAssignment), {"task_id": task_id, "assignee": target.name,
+                                                "assigned_by": principal.name, "assigned_at": at})
 
-    return run_command(services.runtime, row.instance_id, version, "task_reassigned",
-                       {"task_id": task_id, "to": target.name, "reason": reason}, principal.name, check, record)
+    return services.runtime.command(Command(row.instance_id, "task_reassigned",
+                                            {"task_id": task_id, "to": target.name, "reason": reason},
+                                            version, check, record), principal.name)
 
 
 def transfer_candidates(services, principal: Principal, task_id: str) -> list[Principal]:
@@ -221,7 +194,7 @@ def remind(services, principal: Principal, task_id: str, message: str) -> int:
     state, and must not make the handler's open form stale."""
     with services.db.transaction() as session:
         _any_open(session, task_id)
-        session.add(TaskReminder(task_id=task_id, sent_by=principal.name, sent_at=services.runtime._now(),
+        session.add(TaskReminder(task_id=task_id, sent_by=principal.name, sent_at=services.runtime.now(),
                                  message=message))
         session.flush()
         return session.scalar(select(func.count()).select_from(TaskReminder).where(TaskReminder.task_id == task_id))

@@ -105,13 +105,13 @@ def sweep(runtime: Runtime, owner: str | None = None, batch: int = 100,
     advanced, attempted = 0, set()
     release_dead_local_claims(runtime)
     while True:
-        instance_ids = [i for i in claim_due(runtime, runtime._now(), owner, batch) if i not in attempted]
+        instance_ids = [i for i in claim_due(runtime, runtime.now(), owner, batch) if i not in attempted]
         if not instance_ids:
             return advanced
         renewed = time.monotonic()
         for instance_id in instance_ids:
             if time.monotonic() - renewed > RENEW_EVERY.total_seconds():
-                renew(runtime, owner, runtime._now())
+                renew(runtime, owner, runtime.now())
                 renewed = time.monotonic()
             attempted.add(instance_id)
             try:
@@ -134,7 +134,7 @@ def start_scheduler(runtime: Runtime, every_seconds: float) -> BackgroundSchedul
                       next_run_time=datetime.now().astimezone())  # catch up at once on start
     from .idempotency import purge
 
-    scheduler.add_job(lambda: purge(runtime.db, runtime._now()), "interval", hours=1, id="idempotency-purge",
+    scheduler.add_job(lambda: purge(runtime.db, runtime.now()), "interval", hours=1, id="idempotency-purge",
                       coalesce=True, max_instances=1)
     scheduler.start()
     return scheduler

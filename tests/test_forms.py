@@ -164,8 +164,33 @@ def test_validate_raises_with_dotted_field_errors(forms):
     data["person"]["gender"] = "M"
     with pytest.raises(ValidationFailed) as caught:
         forms.validate("000/recommend_individual.json", data)
-    assert caught.value.message == "表单填写有误，请按提示修改"
+    assert caught.value.message == "表单填写有误，请按提示修改（基本情况 · 姓名：必填；基本情况 · 性别：请从以下选项中选择：男、女）"
     assert caught.value.field_errors == {"person.name": "必填", "person.gender": "请从以下选项中选择：男、女"}
+    assert caught.value.field_labels == {"person.name": "基本情况 · 姓名", "person.gender": "基本情况 · 性别"}
+
+
+# --- the self-contained schema a browser renders ----------------------------------------------------
+
+@pytest.mark.parametrize("name", OUR_FORMS)
+def test_resolved_schema_is_self_contained_and_judges_like_the_original(forms, name):
+    """No `$ref` is left, and the inlined schema gives the server's verdict on a good sample and on
+    the same sample with each top-level field removed or emptied."""
+    resolved = forms.resolved(name)
+    assert "$ref" not in json.dumps(resolved)
+    Draft202012Validator.check_schema(resolved)
+    from engine.forms import FORMAT_CHECKER, _field_errors
+    plain = Draft202012Validator(resolved, format_checker=FORMAT_CHECKER)
+    good = sample(name)
+    variants = [good] + [{k: v for k, v in good.items() if k != key} for key in good] + \
+               [{**good, key: ""} for key in good]
+    for data in variants:
+        assert _field_errors(plain.iter_errors(data)) == forms.errors(name, data)
+
+
+def test_resolved_schema_keeps_sibling_keywords_over_the_shared_definition(forms):
+    person = forms.resolved("003/recommend_individual")["properties"]["person"]
+    assert person["properties"]["education"]["enum"] == ["初中", "高中", "大学专科", "大学本科", "研究生"]
+    assert person["properties"]["name"]["title"] == "姓名"
 
 
 def test_required_fields_say_必填(forms):

@@ -12,6 +12,7 @@ from engine.config import Settings
 from engine.db import Database
 from engine.errors import PingxuanError
 
+from .cli_backup import audit_scan, backup, restore
 from .cli_calendar import calendar
 from .cli_campaigns import demo, simulate
 from .cli_user import user
@@ -197,6 +198,9 @@ def audit_replay(ctx: click.Context, instance_id: str) -> None:
         sys.exit(1)
 
 
+audit.add_command(audit_scan)
+main.add_command(backup)
+main.add_command(restore)
 main.add_command(calendar)
 main.add_command(demo)
 main.add_command(simulate)

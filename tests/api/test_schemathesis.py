@@ -15,7 +15,7 @@ from schemathesis.checks import content_type_conformance, not_a_server_error, re
 
 from api import create_app
 from api.security import PERMISSIONS
-from engine import users
+from engine import migrate, users
 from tests.api.conftest import ROLE_USER
 
 ROLE_ORDER = ["staff", "office", "designer", "admin", "auditor", "leading"]
@@ -23,6 +23,7 @@ ROLE_ORDER = ["staff", "office", "designer", "admin", "auditor", "leading"]
 
 @pytest.fixture
 def fuzz_app(sample, clock):
+    migrate.stamp(sample.db)  # the schema is the models': ready, as a migrated one is
     app = create_app(sample)
     tokens = {}
     with sample.db.transaction() as session:

@@ -47,7 +47,11 @@ class LiveServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pingxuan.cli", "serve", "--port", str(self.port), "--pidfile", str(self.pidfile),
              *args], env=env, cwd=REPO_ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.wait_ready()
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()  # never leave a server behind
+            raise
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

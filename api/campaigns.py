@@ -12,7 +12,7 @@ from engine.errors import ValidationFailed
 from .blueprint import Blueprint
 from .schemas.campaigns import (CampaignCreatedSchema, CampaignCreateSchema, CampaignRowSchema, CampaignSchema,
                                 CandidateArgsSchema, CandidatePageSchema, DashboardSchema, NominateSchema,
-                                ObjectionSchema, PublicitySchema, ReviewPreviewResultSchema, ReviewPreviewSchema,
+                                ObjectionLodgedSchema, ObjectionSchema, PublicitySchema, ReviewPreviewResultSchema, ReviewPreviewSchema,
                                 ReviewSchema)
 from .schemas.instances import InstanceViewSchema
 from .schemas.tasks import BatchResultSchema
@@ -136,10 +136,11 @@ def publicity(body, campaign_id):
 @requires("objections:write")
 @idempotent
 @candidates_blp.arguments(ObjectionSchema)
-@candidates_blp.response(200, InstanceViewSchema)
+@candidates_blp.response(200, ObjectionLodgedSchema)
 def objection(body, candidate_id):
     """登记异议（公示期内）；推荐对象随即进入“核实异议”，核实结论通过任务提交接口办结。不在公示期返回 409"""
     principal = current()
     if principal.role == "staff" and campaign_views.candidate_unit(services(), candidate_id) != principal.unit:
         raise Forbidden("经办人员只能为本单位推荐的对象登记异议")
-    return asdict(services().campaigns.lodge_objection(candidate_id, body, principal.name))
+    objection_id, view = services().campaigns.lodge_objection(candidate_id, body, principal.name)
+    return {**asdict(view), "objection_id": objection_id}

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "instances:read": frozenset({"staff", "office", "leading", "auditor", "admin"}),
     "tasks:read": frozenset({"staff", "office", "leading", "auditor", "admin"}),
     "tasks:act": frozenset({"staff", "office", "leading"}),
+    "tasks:correct": frozenset({"admin"}),
     "tasks:transfer": frozenset({"staff", "office", "leading", "admin"}),
     "tasks:remind": frozenset({"office", "leading", "admin"}),
     "timers:read": frozenset({"office", "leading", "auditor", "admin"}),

@@ -7,7 +7,7 @@ from engine import drafts, inbox, task_actions
 
 from .blueprint import Blueprint
 from .schemas.instances import InstanceViewSchema
-from .schemas.tasks import (BatchResultSchema, BatchSubmitSchema, DraftSavedSchema, DraftSchema, InboxArgsSchema,
+from .schemas.tasks import (BatchResultSchema, BatchSubmitSchema, CorrectionSchema, DraftSavedSchema, DraftSchema, InboxArgsSchema,
                             InboxPageSchema, SubmitSchema, TaskDetailSchema, TaskFormSchema)
 from .idempotency import idempotent
 from .security import current, now, requires, services
@@ -70,6 +70,15 @@ def save_draft(body, task_id):
 def submit(body, task_id):
     """提交：按表单 Schema 校验后办结任务；版本已变或任务已办理返回 409"""
     return asdict(task_actions.submit(services(), current(), task_id, body["data"], body["version"]))
+
+
+@blp.route("/<task_id>/correct", methods=["POST"])
+@requires("tasks:correct")
+@blp.arguments(CorrectionSchema)
+@blp.response(200, InstanceViewSchema)
+def correct(body, task_id):
+    """系统管理员更正提交：允许已过去的日期（如补录线下已张贴的公示），理由记入事件"""
+    return asdict(task_actions.submit(services(), current(), task_id, body["data"], body["version"], body["reason"]))
 
 
 @blp.route("/batch-submit", methods=["POST"])

@@ -33,14 +33,29 @@ def _started(wf: BpmnWorkflow, payload: dict) -> None:
     engine_steps(wf)
 
 
+def instance_item(task) -> str | None:
+    """The name of the item a multi-instance task hands each instance (an opinion task's
+    `department`): the process decides it, so no form may change it."""
+    parent = task.parent
+    item = getattr(parent.task_spec, "input_item", None) if parent is not None else None
+    if item is None or task.task_spec.name != getattr(parent.task_spec, "task_spec", None):
+        return None
+    return item.bpmn_id
+
+
+def process_owned(task) -> dict:
+    """Task data the process set and a submission must not move: the start fields (who recommends,
+    which candidate …, which route tasks and match review conclusions) and a multi-instance item."""
+    keys = [*task.data.get(PROTECTED, ()), PROTECTED, instance_item(task)]
+    return {key: task.data[key] for key in keys if key is not None and key in task.data}
+
+
 def _task_completed(wf: BpmnWorkflow, payload: dict) -> None:
     task = find_task(wf, payload["task_id"])
     if task is None:
         raise Conflict("任务不存在或已失效")
-    # Fields the process set at start (who recommends, which candidate …) route tasks and match
-    # review conclusions; a form field of the same name must not move them. The event keeps the
-    # form exactly as submitted.
-    kept = {key: task.data[key] for key in (*task.data.get(PROTECTED, ()), PROTECTED) if key in task.data}
+    # The event keeps the form exactly as submitted; what the process owns is put back over it.
+    kept = process_owned(task)
     task.data.update(payload.get("data") or {})
     task.data.update(kept)
     task.run()
@@ -70,11 +85,16 @@ def _task_reassigned(wf: BpmnWorkflow, payload: dict) -> None:  # 转办: who ma
         raise Conflict("任务不存在或已失效")
 
 
+class MessageNotWaiting(Conflict):
+    """No event of the workflow waits for this message now (an objection outside publicity)."""
+
+
 def _message_received(wf: BpmnWorkflow, payload: dict) -> None:
     """An outside message (e.g. an objection during publicity) for a waiting message event."""
     event = BpmnEvent(SpiffMessage(payload["name"]), payload.get("payload") or {})
     if wf.event_manager.catch(event, internal=False) == 0:
-        raise Conflict(payload.get("not_waiting") or f"流程当前不接收“{payload['name']}”")
+        # Events recorded before the refusal text left the payload still carry it.
+        raise MessageNotWaiting(payload.get("not_waiting") or f"流程当前不接收“{payload['name']}”")
     engine_steps(wf)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -103,6 +104,14 @@ def load_config(data: dict) -> dict:
         raise ValidationFailed("评选活动配置有误", _flatten(exc.messages)) from exc
     config["deadlines"] = {k: v.isoformat() for k, v in config["deadlines"].items()}
     return config
+
+
+def shifted_deadlines(deadlines: dict, last: date) -> dict:
+    """The notice's deadlines moved together so that the latest falls on `last`, keeping the gaps
+    between them (003's 联系表 three weeks before its materials): a demo or a re-run next year."""
+    days = {k: date.fromisoformat(v) for k, v in deadlines.items()}
+    delta = last - max(days.values())
+    return {k: (d + delta).isoformat() for k, d in days.items()}
 
 
 def load_variant_config(processes_dir: Path, variant: str, deadlines: dict | None = None) -> dict:

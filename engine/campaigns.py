@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -13,8 +13,9 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.util.task import TaskState
 
 from .appliers import PROTECTED
-from .campaign_config import load_variant_config
+from .campaign_config import load_variant_config, shifted_deadlines
 from .campaign_models import Campaign, Candidate
+from .config import TIMEZONE
 from .db import Writes, built_once
 from .errors import Conflict, NotFound, ValidationFailed
 from .models import Deployment, HumanTask, Instance
@@ -52,6 +53,12 @@ class Campaigns:
         """`deadlines` replaces the notice's dates (a demo run today, a campaign re-run next year);
         `quota_scale` multiplies every unit's quota (load simulations beyond the real quotas)."""
         config = load_variant_config(self.processes_dir, variant, deadlines)
+        today = self.runtime.now().astimezone(TIMEZONE).date()
+        past = {f"deadlines.{key}": f"截止日期 {_day(value)} 已过（今天是 {_day(today.isoformat())}），请填写本次活动的截止日期"
+                for key, value in config["deadlines"].items() if date.fromisoformat(value) < today}
+        if past:
+            # A campaign keeping the notice's past dates would end every nomination at once (视为放弃).
+            raise ValidationFailed("截止日期已过，不能创建评选活动", past)
         for quota in config["quotas"]:
             quota["limits"] = {k: v * quota_scale for k, v in quota["limits"].items()}
         campaign = Campaign(id=str(uuid.uuid4()), variant=variant, name=name or config["title"], config=config,
@@ -131,6 +138,10 @@ class Campaigns:
         used["total"] = sum(count for _, count in rows)
         return used
 
+    def deadlines_ending(self, variant: str, last: date) -> dict:
+        """The variant's deadlines moved together so that the latest is `last` (demo, simulation)."""
+        return shifted_deadlines(load_variant_config(self.processes_dir, variant)["deadlines"], last)
+
     def config_title(self, variant: str) -> str:
         return load_variant_config(self.processes_dir, variant)["title"]
 
@@ -191,10 +202,21 @@ class Campaigns:
         return self.runtime.complete_many([(t["instance_id"], t["task_id"], own(t["instance_id"]), None)
                                            for t in tasks], actor)
 
-    def lodge_objection(self, candidate_id: str, objection: dict, actor: str) -> InstanceView:
+    def lodge_objection(self, candidate_id: str, objection: dict, actor: str) -> tuple[str, InstanceView]:
+        """Returns the objection's id, which its verification (核实异议) refers to. The id is in the
+        event, so a replay hands the workflow the same one."""
+        with self.runtime.db.transaction(write=False) as session:
+            if session.get(Candidate, candidate_id) is None:
+                raise NotFound(f"推荐对象 {candidate_id} 不存在")
         self.runtime.forms.validate("common/objection.json", objection)
-        return self.runtime.send_message(candidate_id, "异议", objection, actor,
+        named = (objection.get("candidate") or {}).get("candidate_id")
+        if named != candidate_id:
+            raise ValidationFailed("异议登记表中的推荐对象与所登记的推荐对象不一致",
+                                   {"candidate.candidate_id": "应为本推荐对象的编号"})
+        objection_id = str(uuid.uuid4())
+        view = self.runtime.send_message(candidate_id, "异议", {**objection, "objection_id": objection_id}, actor,
                                          not_waiting="该推荐对象当前不在公示期，不能登记异议")
+        return objection_id, view
 
     def _open_tasks(self, campaign_id: str, task_ids: list[str]) -> list[dict]:
         if not task_ids:
@@ -275,6 +297,11 @@ class Campaigns:
         statement = built_once(("candidate_stage", *values), lambda: update(table).where(
             table.c.id == bindparam("b_id")).values({k: bindparam(k) for k in values}))
         writes.execute(statement, {**values, "b_id": instance.id})
+
+
+def _day(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _waiting_stage(wf: BpmnWorkflow) -> str:

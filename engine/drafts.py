@@ -13,6 +13,7 @@ from .errors import Conflict, NotFound
 from .inbox import task_row
 from .models import HumanTask, Instance, TaskData, TaskSnapshot
 from .spiff import REGISTRY
+from .task_subject import TaskSubject, candidate_ref, task_subject
 from .task_tables import TaskDraft, TaskReminder
 from .storable import require_storable
 
@@ -38,6 +39,7 @@ class TaskForm:
     data: dict
     draft_saved_at: datetime | None
     version: int
+    subject: TaskSubject | None = None  # whom the task is about, shown read-only beside the form
 
 
 def _readable(session: Session, principal: Principal, task_id: str) -> tuple[HumanTask, str | None]:
@@ -77,6 +79,7 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
         row, _ = _readable(session, principal, task_id)
         version = session.scalar(select(Instance.version).where(Instance.id == row.instance_id))
         draft = session.get(TaskDraft, task_id)
+        subject = task_subject(session, services.runtime.forms, row.instance_id, task_id)
         stored_data = session.scalar(select(TaskData.body).join(TaskSnapshot, and_(
             TaskSnapshot.instance_id == TaskData.instance_id, TaskSnapshot.data_digest == TaskData.digest)).where(
             TaskSnapshot.instance_id == row.instance_id, TaskSnapshot.task_id == task_id))
@@ -89,7 +92,9 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
         task_data = REGISTRY.restore(json.loads(stored_data)) if stored_data else {}
         fields = schema.get("properties") or {}
         data = {k: v for k, v in task_data.items() if k in fields}
-    return TaskForm(task_id, row.form, schema, ui, data, draft.saved_at if draft else None, version)
+        if subject is not None and "candidate" in fields and "candidate" not in data:
+            data["candidate"] = candidate_ref(subject)
+    return TaskForm(task_id, row.form, schema, ui, data, draft.saved_at if draft else None, version, subject)
 
 
 def save_draft(services, principal: Principal, task_id: str, data: dict) -> datetime:

@@ -177,6 +177,48 @@ def _named_properties(err: ValidationError) -> list[str]:
     return [name for name in instance if repr(name) in err.message]
 
 
+# --- cross-field checks --------------------------------------------------------------------------
+
+def _valid_id_card(value) -> bool:
+    try:
+        return isinstance(value, str) and _is_id_card(value)
+    except ValueError:
+        return False
+
+
+def _is_id_field(schema: dict, value) -> bool:
+    title = schema.get("title") or ""
+    return schema.get("format") == "cn-id-card" or (("身份证" in title or "证件号码" in title) and _valid_id_card(value))
+
+
+def id_card_disagreements(schema: dict, data, path: tuple = ()) -> dict[str, str]:
+    """Wherever an object holds a valid resident ID number beside a 出生年月 or 性别, the three must
+    agree: the number encodes the birth date (digits 7–14) and the sex (digit 17, odd for 男)."""
+    errors: dict[str, str] = {}
+    if isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(data):
+            errors.update(id_card_disagreements(schema["items"], item, (*path, str(i))))
+        return errors
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(data, dict) or not isinstance(properties, dict):
+        return errors
+    id_card = next((data[k] for k, sub in properties.items() if isinstance(sub, dict) and k in data
+                    and _is_id_field(sub, data[k]) and _valid_id_card(data[k])), None)
+    for key, sub in properties.items():
+        if not isinstance(sub, dict) or key not in data:
+            continue
+        value, where = data[key], ".".join((*path, key))
+        if id_card and sub.get("format") == "year-month" and "出生" in (sub.get("title") or "") \
+                and isinstance(value, str) and value != f"{id_card[6:10]}.{id_card[10:12]}":
+            errors[where] = f"与身份证号中的出生年月（{id_card[6:10]}.{id_card[10:12]}）不一致"
+        elif id_card and sub.get("enum") == ["男", "女"] and value in ("男", "女") \
+                and value != ("男" if int(id_card[16]) % 2 else "女"):
+            errors[where] = f"与身份证号中的性别（{'男' if int(id_card[16]) % 2 else '女'}）不一致"
+        elif isinstance(value, (dict, list)):
+            errors.update(id_card_disagreements(sub, value, (*path, key)))
+    return errors
+
+
 # --- registry ------------------------------------------------------------------------------------
 class FormRegistry:
     """All form schemas under forms_dir, loaded once. Form names are forms_dir-relative paths, with
@@ -205,6 +247,7 @@ class FormRegistry:
         self.registry = Registry().with_resources(resources).crawl()
         self._validators: dict[str, Draft202012Validator] = {}
         self._resolved: dict[str, dict] = {}
+        self._decided: dict[str, list] = {}
 
     @staticmethod
     def _key(name: str) -> str:
@@ -236,7 +279,10 @@ class FormRegistry:
 
     def errors(self, name: str, data) -> dict[str, str]:
         """{dotted field path: Chinese message}; empty when the data is valid."""
-        return _field_errors(self.validator(name).iter_errors(data))
+        errors = _field_errors(self.validator(name).iter_errors(data))
+        for path, message in id_card_disagreements(self.resolved(name), data).items():
+            errors.setdefault(path, message)
+        return errors
 
     def resolved(self, name: str) -> dict:
         """The form as one self-contained schema, every `$ref` inlined: what a browser renders
@@ -247,10 +293,27 @@ class FormRegistry:
             self._resolved[key] = inline_refs(self.schema(key), self.registry.resolver(FORM_ID_PREFIX + key + ".json"))
         return self._resolved[key]
 
+    def decided_fields(self, name: str) -> list[tuple[tuple[str, ...], str]]:
+        """(field path, task-data path) of every field the schema marks `"decidedBy": "…"`."""
+        key = self._key(name)
+        if key not in self._decided:
+            self._decided[key] = list(_decided_by(self.resolved(key)))
+        return self._decided[key]
+
     def labels(self, name: str, paths) -> dict[str, str]:
         """{dotted path: the field's label}, e.g. "person.name" → "基本情况 · 姓名"."""
         schema = self.resolved(name)
         return {path: label for path in paths if (label := field_label(schema, path))}
+
+    def validate_not_past(self, name: str, data, today: date) -> None:
+        """A date that starts a period must not be before `today` (the command's day, Beijing
+        time): a publicity posted "last week" would end at once and skip its 5 working days."""
+        schema = self.resolved(name)
+        errors = {path: f"不能早于今天（{today.year}年{today.month}月{today.day}日）；更正已过去的日期须由系统管理员办理并说明理由"
+                  for path, value in _not_before_today(schema, data) if _parsed_date(value) and _parsed_date(value) < today}
+        if errors:
+            labels = self.labels(name, errors)
+            raise ValidationFailed(summary(errors, labels), field_errors=errors, field_labels=labels)
 
     def validate(self, name: str, data) -> None:
         field_errors = self.errors(name, data)
@@ -261,11 +324,37 @@ class FormRegistry:
             raise ValidationFailed(summary(field_errors, labels), field_errors=field_errors, field_labels=labels)
 
 
+def _not_before_today(schema, data, path=()):
+    """(dotted path, value) of every date field marked `"notBeforeToday": true` that is filled."""
+    if not isinstance(schema, dict) or not isinstance(data, dict):
+        return
+    for name, sub in (schema.get("properties") or {}).items():
+        if name not in data or not isinstance(sub, dict):
+            continue
+        if sub.get("notBeforeToday") and isinstance(data[name], str):
+            yield ".".join((*path, name)), data[name]
+        yield from _not_before_today(sub, data[name], (*path, name))
+
+
+def _decided_by(schema, path=()):
+    for name, sub in ((schema.get("properties") or {}) if isinstance(schema, dict) else {}).items():
+        if isinstance(sub, dict) and isinstance(sub.get("decidedBy"), str):
+            yield (*path, name), sub["decidedBy"]
+        yield from _decided_by(sub, (*path, name))
+
+
 def summary(field_errors: dict[str, str], labels: dict[str, str], shown: int = 3) -> str:
     """The headline of a refused form, naming the first fields so a user knows where to look."""
     parts = [f"{labels.get(path, path)}：{message}" for path, message in list(field_errors.items())[:shown]]
     more = f"等 {len(field_errors)} 处" if len(field_errors) > shown else ""
     return f"{SUMMARY_MESSAGE}（{'；'.join(parts)}{more}）"
+
+
+def _parsed_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 # --- self-contained schemas ----------------------------------------------------------------------

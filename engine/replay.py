@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Callable
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from .definitions import SpecLibrary
 from .determinism import command_context
 from .errors import NotFound
 from .eventlog import events_of
-from .models import Deployment, Instance
+from .models import Deployment, Event, Instance
 from .runtime import new_workflow
 from .snapshot import load
 from .spiff import full_state
@@ -27,8 +28,11 @@ class ReplayReport:
 
 
 def rebuild(session: Session, instance: Instance, specs: SpecLibrary, script_engine,
-            upto: int | None = None) -> tuple[BpmnWorkflow, int]:
-    """The workflow as of event `upto` (all events if None), and the id counter after it."""
+            upto: int | None = None,
+            after_each: Callable[[Event, BpmnWorkflow, int], None] | None = None) -> tuple[BpmnWorkflow, int]:
+    """The workflow as of event `upto` (all events if None), and the id counter after it;
+    `after_each(event, workflow, counter)` sees the state after every event (the replay corpus
+    checks each step, not only the end)."""
     events = events_of(session, instance.id, upto)
     if not events or events[0].type != "instance_started":
         raise NotFound("该实例没有可重放的事件")
@@ -41,6 +45,8 @@ def rebuild(session: Session, instance: Instance, specs: SpecLibrary, script_eng
         with command_context(instance.id, counter, event.at) as ids:
             apply(live.workflow, event.type, event.payload)
         counter = ids.counter
+        if after_each is not None:
+            after_each(event, live.workflow, counter)
     return live.workflow, counter
 
 

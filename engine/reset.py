@@ -37,6 +37,8 @@ def reset_to(wf: BpmnWorkflow, task_id: str, keep_boundary: bool) -> None:
     else:
         wf.reset_from_task_id(task.id, data=data)
     _forget_removed_waits(wf)
+    _reopen_reset_subprocesses(wf)
+    _forget_removed_last_tasks(wf)
     engine_steps(wf)
 
 
@@ -48,3 +50,25 @@ def _forget_removed_waits(wf: BpmnWorkflow) -> None:
     for task_id, task in list(wf.event_manager.tasks.items()):
         if id(task.workflow) not in live or task.workflow.tasks.get(task_id) is not task:
             wf.event_manager.tasks.pop(task_id, None)
+
+
+def _forget_removed_last_tasks(wf: BpmnWorkflow) -> None:
+    """A reset may remove the task a (sub)workflow completed last while `last_task` still points at
+    it. Stored, that id names no task, so a workflow loaded from storage has no last task; the
+    workflow in memory (the cached one, and replay's) must agree, or a 撤回 into a finished
+    subprocess leaves a history that no longer replays to its snapshot."""
+    for workflow in (wf, *wf.subprocesses.values()):
+        last = workflow.last_task
+        if last is not None and workflow.tasks.get(last.id) is not last:
+            workflow.last_task = None
+
+
+def _reopen_reset_subprocesses(wf: BpmnWorkflow) -> None:
+    """Spiff 3.2's reset into a completed subprocess (撤回 of a form inside one) leaves the
+    subprocess marked completed although it has open tasks again. Spiff then reports it complete
+    at its next task completion, whatever follows (and skips it when stepping active ones), and
+    the snapshot, which stores a completed subprocess once and never again, would keep its old
+    shell: the history would not replay. Reopened here, it completes anew at its end event."""
+    for subprocess in wf.subprocesses.values():
+        if subprocess.completed and any(not t.has_state(TaskState.FINISHED_MASK) for t in subprocess.tasks.values()):
+            subprocess.completed = False

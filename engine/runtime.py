@@ -3,6 +3,7 @@ appends its event, rewrites the snapshot where it changed, syncs the task and ti
 bumps the instance version (or raises a conflict), all in one write transaction."""
 from __future__ import annotations
 
+import copy
 import threading
 import uuid
 from collections import OrderedDict
@@ -18,11 +19,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import eventlog, index, snapshot
-from .appliers import apply, protect_routing
+from .appliers import MessageNotWaiting, apply, instance_item, protect_routing
+from .config import TIMEZONE
 from .db import Database, StaleRow, Writes
 from .definitions import SpecLibrary, latest_for_process
 from .determinism import command_context
-from .errors import Conflict, NotFound, PingxuanError, ScriptError
+from .errors import Conflict, NotFound, PingxuanError, ScriptError, ValidationFailed
 from .index import form_properties, timer_due
 from .spiff import find_task
 from .storable import require_storable
@@ -42,8 +44,8 @@ class Command:
     """One state change of one instance, as `Runtime.run` takes it.
 
     `payload` may be a function (live workflow, time) -> payload, or None for nothing to do.
-    `check(session, live)` runs before the change on the command's read session and refuses by
-    raising; `after(writes, live, time)` runs once the change is worked out, may still refuse, and
+    `check(session, live, time)` runs before the change on the command's read session and refuses
+    by raising; `after(writes, live, time)` runs once the change is worked out, may still refuse, and
     may record further writes (a reassignment row, say) that commit with the event.
     `expected_version` None skips the user's version check (the command is then worked out again
     if another transaction moves the instance meanwhile)."""
@@ -52,7 +54,7 @@ class Command:
     event_type: str
     payload: object
     expected_version: int | None = None
-    check: Callable[[Session, "snapshot.LiveWorkflow"], None] | None = None
+    check: Callable[[Session, "snapshot.LiveWorkflow", datetime], None] | None = None
     after: Callable[[Writes, "snapshot.LiveWorkflow", datetime], None] | None = None
 
 
@@ -133,19 +135,26 @@ class Runtime:
             for instance_id, task_id, data, version in items
         ], actor)
 
-    def completion_check(self, task_id: str, data: dict, validated: set | None = None):
-        """The checks every completion passes: the task is open here and its form validates."""
+    def completion_check(self, task_id: str, data: dict, validated: set | None = None,
+                         correction: dict | None = None):
+        """The checks every completion passes: the task is open here, its form validates, and no
+        date that starts a period (a publicity's 开始日期) lies before the command's day, unless an
+        administrator's recorded correction says why."""
         validated = set() if validated is None else validated
 
-        def check(_session: Session, live: snapshot.LiveWorkflow) -> None:
+        def check(_session: Session, live: snapshot.LiveWorkflow, at: datetime) -> None:
             task = find_task(live.workflow, task_id)
             if task is None or not task.task_spec.manual:
                 raise NotFound("该实例中没有这个待办任务")
             if task.state != TaskState.READY:
                 raise Conflict("该任务已办理或已不在可办理状态，不能重复提交")
             form = form_properties(task).get("formJsonSchemaFilename")
+            decided = self.forms.decided_fields(form) if form and self.forms is not None else ()
+            given = decided_by_process(task, data, decided)
             if form and self.forms is not None and (form, id(data)) not in validated:
-                self.forms.validate(form, data)
+                self.forms.validate(form, given)
+                if correction is None:
+                    self.forms.validate_not_past(form, given, at.astimezone(TIMEZONE).date())
                 validated.add((form, id(data)))
         return check
 
@@ -153,11 +162,13 @@ class Runtime:
                      not_waiting: str | None = None) -> InstanceView:
         """Deliver a named message (e.g. 异议) to a waiting message event; Conflict if none waits."""
         require_storable(payload, "payload")
-        event = {"name": name, "payload": payload, "not_waiting": not_waiting}
-        return self.command(Command(instance_id, "message_received", event), actor)
+        try:
+            return self.command(Command(instance_id, "message_received", {"name": name, "payload": payload}), actor)
+        except MessageNotWaiting as exc:
+            raise Conflict(not_waiting or exc.message) from None
 
     def cancel(self, instance_id: str, actor: str, expected_version: int, reason: str) -> InstanceView:
-        def check(_session, live):
+        def check(_session, live, _at):
             if live.workflow.completed:
                 raise Conflict("流程已结束，不能取消")
         return self.command(Command(instance_id, "instance_cancelled", {"reason": reason}, expected_version, check), actor)
@@ -228,7 +239,7 @@ class Runtime:
                 live = taken[instance.id][1] if instance.id in taken else self._take(session, instance)
                 taken[instance.id] = (instance, live)
                 if c.check is not None:
-                    c.check(session, live)
+                    c.check(session, live, at)
                 payload = c.payload(live, at) if callable(c.payload) else c.payload
                 if payload is None:
                     continue
@@ -351,6 +362,48 @@ def _write_instance(writes: Writes, instance: Instance) -> None:
     writes.guard(instance.id, _UPDATE_INSTANCE, {**values, "b_id": instance.id, "b_version": instance.version})
     for column, value in values.items():
         set_committed_value(instance, column, value)
+
+
+def decided_by_process(task, data: dict, decided_fields=()) -> dict:
+    """The form as the process completes it: every field the schema marks `decidedBy` (a path into
+    the task data: the department an opinion task was sent to, the candidate it is about, the
+    objection being verified) takes the process's value when left out, and a form that says
+    otherwise is refused at that field (a 纪检监察 user answering as 公安, or about another candidate).
+    A multi-instance item (the department) is decided by the process whatever the schema says."""
+    item = instance_item(task)
+    fields = list(decided_fields) + ([((item,), item)] if item is not None else [])
+    completed, errors = copy.deepcopy(data), {}
+    for path, source in fields:
+        decided = _lookup(task.data, source.split("."))
+        if decided is _MISSING:
+            continue
+        given = _lookup(completed, path)
+        if given is _MISSING:
+            _put(completed, path, decided)
+        elif given != decided:
+            errors[".".join(path)] = f"由流程确定为“{decided}”，不能更改"
+    if errors:
+        raise ValidationFailed("表单中由流程确定的内容与本任务不符", field_errors=errors)
+    return completed
+
+
+_MISSING = object()
+
+
+def _lookup(data, path):
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return _MISSING
+        data = data[part]
+    return data
+
+
+def _put(data: dict, path, value) -> None:
+    for part in path[:-1]:
+        if not isinstance(data.get(part), dict):
+            return  # the enclosing object is missing or malformed: the schema check will say so
+        data = data[part]
+    data[path[-1]] = value
 
 
 def new_workflow(instance: Instance, specs, script_engine, at: datetime) -> tuple[snapshot.LiveWorkflow, dict]:

@@ -9,6 +9,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -80,9 +81,29 @@ def parse_bundle(files: dict[str, str]) -> tuple[SpiffBpmnParser, list[str]]:
 
 def specs_for(parser: SpiffBpmnParser, process_id: str) -> ProcessSpecs:
     try:
-        return ProcessSpecs(parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
+        specs = ProcessSpecs(parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
     except SpiffWorkflowException as exc:
         raise DefinitionError(f"流程 {process_id} 无法加载：{exc}") from exc
+    for process in (specs.spec, *specs.subprocess_specs.values()):
+        wire_loop_merges(process)
+    return specs
+
+
+def wire_loop_merges(process_spec) -> None:
+    """Connect each loop or multi-instance child's completion to its parent's merge, as Spiff's
+    own spec deserializer does (BpmnProcessSpecConverter.from_dict).
+
+    Spiff's parser leaves it to the first `create_child` in the process. A workflow restored here
+    whose children another process created (the timer worker opened an opinion round, the web
+    server takes the answers; or any restart) would then complete its children unmerged and wait
+    forever, and its history would no longer replay to it. Specs are shared by every thread, so
+    Spiff's check-then-connect could also connect twice (every answer merged twice). Here it runs
+    once, while the spec library builds the specs under its lock; `create_child` then finds it done."""
+    for task_spec in process_spec.task_specs.values():
+        if isinstance(task_spec, LoopTask):
+            child = process_spec.task_specs[task_spec.task_spec]
+            if not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
 
 
 def _registry_convert(data):

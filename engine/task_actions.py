@@ -34,11 +34,27 @@ def _open_task(session: Session, principal: Principal, task_id: str, what: str) 
     return row, assignee
 
 
-def submit(services, principal: Principal, task_id: str, data: dict, version: int | None) -> InstanceView:
+def submit(services, principal: Principal, task_id: str, data: dict, version: int | None,
+           correction_reason: str | None = None) -> InstanceView:
+    """Complete a task with its form. `correction_reason`: an administrator's correction of a date
+    already past (a publicity posted on paper last week, entered late), recorded in the event."""
     with services.db.transaction(write=False) as session:
-        row, _ = _open_task(session, principal, task_id, "办理")
+        if correction_reason is None:
+            row, _ = _open_task(session, principal, task_id, "办理")
+        else:
+            if principal.role != "admin":
+                raise Forbidden("只有系统管理员可以更正已过去的日期")
+            if not correction_reason.strip():
+                raise ValidationFailed("请填写更正理由", field_errors={"correction_reason": "必填"})
+            row, _ = _any_open(session, task_id)
         has_draft = session.get(TaskDraft, task_id) is not None
-    view = services.runtime.complete_task(row.instance_id, task_id, data, principal.name, version)
+    if correction_reason is None:
+        view = services.runtime.complete_task(row.instance_id, task_id, data, principal.name, version)
+    else:
+        correction = {"reason": correction_reason.strip()}
+        view = services.runtime.command(Command(
+            row.instance_id, "task_completed", {"task_id": task_id, "data": data, "correction": correction}, version,
+            services.runtime.completion_check(task_id, data, correction=correction)), principal.name)
     if has_draft:
         with services.db.transaction() as session:
             session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))
@@ -112,7 +128,7 @@ def withdraw(services, principal: Principal, task_id: str, version: int | None, 
             raise Forbidden("只能撤回本人已提交的任务")
         require_holds(principal, row.role, row.unit, assignee, "撤回")
 
-    def check(session, live):
+    def check(session, live, _at):
         last = session.scalar(select(Event).where(Event.instance_id == row.instance_id,
                                                   Event.type.not_in(NO_STATE_CHANGE))
                               .order_by(Event.seq.desc()).limit(1))
@@ -156,7 +172,7 @@ def transfer(services, principal: Principal, task_id: str, version: int | None, 
         raise ValidationFailed("转办对象无权办理该任务",
                                field_errors={"to": "只能转办给同一角色（及同一单位）的其他用户"})
 
-    def check(session, live):
+    def check(session, live, _at):
         task = find_task(live.workflow, task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict("该任务已办理或已失效，不能转办")

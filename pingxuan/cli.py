@@ -12,7 +12,7 @@ from engine.config import Settings
 from engine.db import Database
 from engine.errors import PingxuanError
 
-from .cli_backup import audit_scan, backup, restore
+from .cli_backup import backup, restore
 from .cli_calendar import calendar
 from .cli_campaigns import demo, simulate
 from .cli_user import user
@@ -198,7 +198,33 @@ def audit_replay(ctx: click.Context, instance_id: str) -> None:
         sys.exit(1)
 
 
-audit.add_command(audit_scan)
+@audit.command("scan")
+@click.option("--campaign", "campaign_id", default=None, help="只核验该评选活动的推荐对象（评选活动编号）")
+@click.pass_context
+def audit_scan(ctx: click.Context, campaign_id: str | None) -> None:
+    """核验全部（或某个评选活动的）流程实例：哈希链与重放，列出未通过的实例；有未通过的则以状态 1 退出。"""
+    from engine.audit_scan import instances_to_scan, scan
+
+    services = _app(ctx).services()
+    try:
+        targets = instances_to_scan(services, campaign_id)
+    except PingxuanError as exc:
+        raise _fail(exc) from exc
+    # Progress goes to stderr, the findings to stdout (an operator may redirect them to a file).
+    with click.progressbar(length=len(targets), label="核验实例", file=sys.stderr, show_pos=True) as bar:
+        failures = scan(services, targets, on_progress=bar.update).failures
+    if not failures:
+        click.echo(f"共核验 {len(targets)} 个流程实例，全部通过（哈希链完整，重放与存储快照一致）")
+        return
+    click.echo(f"共核验 {len(targets)} 个流程实例，{len(failures)} 个未通过：")
+    for failure in failures:
+        more = f"（共 {failure.differences} 处差异）" if failure.differences > 1 else ""
+        reason = failure.reason if len(failure.reason) <= 200 else failure.reason[:200] + "……"
+        click.echo(f"  {failure.instance_id}  {failure.name or ''}  {reason}{more}")
+    click.echo("逐个查看：pingxuan audit replay <实例编号>")
+    sys.exit(1)
+
+
 main.add_command(backup)
 main.add_command(restore)
 main.add_command(calendar)

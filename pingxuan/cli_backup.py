@@ -1,7 +1,6 @@
-"""`pingxuan backup PATH`, `pingxuan restore PATH` and `pingxuan audit scan`."""
+"""`pingxuan backup PATH` and `pingxuan restore PATH`."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -38,18 +37,3 @@ def restore(ctx: click.Context, path: Path, yes: bool) -> None:
     except PingxuanError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"已从 {path} 恢复；建议运行 pingxuan audit scan 核验全部实例")
-
-
-@click.command("scan")
-@click.pass_context
-def audit_scan(ctx: click.Context) -> None:
-    """核验全部实例的哈希链并逐一重放（恢复备份或升级后使用）。"""
-    from engine import audit as audit_service
-
-    report = audit_service.scan(ctx.obj["ctx"].services())
-    for line in report.failures[:100]:
-        click.echo(f"  - {line}", err=True)
-    if not report.ok:
-        click.echo(f"核验失败：{len(report.failures)} / {report.instances} 个实例有问题", err=True)
-        sys.exit(1)
-    click.echo(f"全部 {report.instances} 个实例哈希链完整、重放一致")

@@ -39,8 +39,9 @@ def demo(ctx: click.Context) -> None:
     now = datetime.now(timezone.utc)
     clock = FastClock(now - timedelta(days=60))
     services = build(app.settings, db=app.db(), clock=clock)
-    deadline = {"submit_by": (now + timedelta(days=30)).astimezone(TIMEZONE).date().isoformat()}
+    last_day = (now + timedelta(days=30)).astimezone(TIMEZONE).date()
     for variant in _variants(services.settings):
+        deadline = services.campaigns.deadlines_ending(variant, last_day)
         name = f"{DEMO_PREFIX}{services.campaigns.config_title(variant)}"
         with services.db.transaction(write=False) as session:
             if session.scalar(select(Campaign.id).where(Campaign.name == name)):

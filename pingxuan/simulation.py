@@ -63,7 +63,7 @@ def prepare(settings: Settings, database_url: str, variant: str, count: int, wor
         start = datetime.now(timezone.utc)
         services = build(settings, db=db, clock=FastClock(start))
         deploy(services, variant, definitions.bundle_from_folder(settings.processes_dir / variant), "simulate")
-        deadline = {"submit_by": (start + timedelta(days=60)).astimezone(TIMEZONE).date().isoformat()}
+        deadline = services.campaigns.deadlines_ending(variant, (start + timedelta(days=60)).astimezone(TIMEZONE).date())
         base = services.campaigns.config(services.campaigns.create(variant, "模拟", deadlines=deadline))
         # Spread candidates evenly over units and award types; scale quotas so that every unit's
         # smallest quota still takes its share (real quotas allow far fewer than a load test needs).

@@ -225,7 +225,13 @@ def test_check_digit_algorithm():
 def test_id_card_check_digit(forms, name, path, put):
     good = FICTIONAL + id_card_check_char(FICTIONAL)
     wrong = FICTIONAL + ("1" if good[-1] != "1" else "2")
-    assert errors_after(forms, name, lambda d: put(d, good)) == {}
+
+    def put_agreeing(d, v):  # the holder's 出生年月 and 性别 as the number encodes them (1949.12, 女)
+        put(d, v)
+        holder = d["items"][0] if "items" in d else d["person"]
+        holder.update(birth_month="1949.12", gender="女")
+
+    assert errors_after(forms, name, lambda d: put_agreeing(d, good)) == {}
     assert errors_after(forms, name, lambda d: put(d, wrong)) == {path: "身份证号校验位不正确"}
 
 
@@ -459,3 +465,31 @@ def test_generic_messages_for_each_validator_kind(tmp_path):
     assert forms.errors("t", {"a": [1, 2, 3, 4]}) == {"a": "最多填写 3 项"}
     assert forms.errors("t", {"n": 0}) == {"n": "不能小于 1"}
     assert forms.errors("t", []) == {"_form": "应填写对象"}
+
+
+# --- cross-field: the ID number against 出生年月 and 性别 --------------------------------------------
+
+@pytest.mark.parametrize("name,person,id_key", [
+    ("000/recommend_individual", "person", "id_card"),
+    ("001/recommend_individual", "person", "id_card"),
+    ("004/recommend_individual", "person", "id_number"),
+])
+def test_birth_month_and_gender_must_agree_with_the_id_number(forms, name, person, id_key):
+    data = sample(name)
+    id_card = data[person][id_key]
+    born = f"{id_card[6:10]}.{id_card[10:12]}"
+    sex = "男" if int(id_card[16]) % 2 else "女"
+    assert forms.errors(name, data) == {}
+    data[person]["birth_month"] = "1995.01" if born != "1995.01" else "1996.02"
+    data[person]["gender"] = "女" if sex == "男" else "男"
+    errors = forms.errors(name, data)
+    assert errors[f"{person}.birth_month"] == f"与身份证号中的出生年月（{born}）不一致"
+    assert errors[f"{person}.gender"] == f"与身份证号中的性别（{sex}）不一致"
+
+
+def test_rows_of_a_summary_table_are_checked_each(forms):
+    data = sample("002/summary_individual")
+    row = data["items"][0]
+    row["birth_month"] = "1901.01"
+    assert forms.errors("002/summary_individual", data) == {
+        "items.0.birth_month": f"与身份证号中的出生年月（{row['id_card'][6:10]}.{row['id_card'][10:12]}）不一致"}

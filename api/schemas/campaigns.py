@@ -5,6 +5,7 @@ from marshmallow import INCLUDE, validate
 
 from .base import (BaseSchema, CapStatusSchema, Bool, Date, DateTime, Dict, Float, Int, List, Nested, PageArgsSchema, PageMetaSchema,
                    Str, length, one_of)
+from .instances import InstanceViewSchema
 from .tasks import MAX_BATCH
 
 AWARD_TYPES = ("collective", "individual", "suggestion", "station")
@@ -147,3 +148,7 @@ class ObjectionSchema(BaseSchema):
 
     class Meta(BaseSchema.Meta):
         unknown = INCLUDE
+
+
+class ObjectionLodgedSchema(InstanceViewSchema):
+    objection_id = Str(required=True, metadata={"description": "异议编号：核实异议时据此对应"})

@@ -62,6 +62,18 @@ class TaskDetailSchema(InboxItemSchema):
     actions = List(Str(), required=True, metadata={"description": "当前用户可执行的操作"})
 
 
+class TaskSubjectSchema(BaseSchema):
+    candidate_id = Str(required=True)
+    name = Str(required=True)
+    unit = Str(required=True, metadata={"description": "推荐单位"})
+    award_type = Str(required=True, metadata={"description": "推荐类别名称，如 先进个人"})
+    candidate_type = Str(required=True)
+    stage = Str(required=True)
+    form = Str(allow_none=True, metadata={"description": "推荐审批表的表单名"})
+    schema = Dict(allow_none=True, metadata={"description": "推荐审批表的 JSON Schema（只读展示用）"})
+    data = Dict(allow_none=True, metadata={"description": "推荐审批表提交时的内容"})
+
+
 class TaskFormSchema(BaseSchema):
     task_id = Str(required=True)
     form = Str(allow_none=True)
@@ -70,6 +82,7 @@ class TaskFormSchema(BaseSchema):
     data = Dict(required=True, metadata={"description": "当前数据：草稿，或任务已有的数据"})
     draft_saved_at = DateTime(allow_none=True)
     version = Int(required=True)
+    subject = Nested(TaskSubjectSchema, allow_none=True, metadata={"description": "本任务所属的推荐对象（只读）"})
 
 
 class DraftSchema(BaseSchema):
@@ -89,6 +102,11 @@ def _version(**kwargs):
 class SubmitSchema(BaseSchema):
     version = _version()
     data = Dict(keys=Str(), required=True, metadata={"description": "表单数据，按任务的 JSON Schema 校验"})
+
+
+class CorrectionSchema(SubmitSchema):
+    reason = Str(required=True, validate=length(1, 2000),
+                 metadata={"description": "更正理由（如补录已在线下张贴的公示），记入事件"})
 
 
 class BatchItemSchema(BaseSchema):

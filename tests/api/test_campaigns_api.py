@@ -14,6 +14,7 @@ from engine.campaign_models import Candidate
 from engine.config import REPO_ROOT
 from engine.errors import ValidationFailed
 from engine.models import HumanTask
+from engine.spiff import find_task
 from engine.timers import sweep
 from pingxuan.actors import Actors
 from tests.api.conftest import Person
@@ -221,9 +222,113 @@ def test_publicity_posting_and_objections(capi, v001, clock):
                      json={"content": "缺少必填项"}).json["code"] == "validation_failed"
     view = capi.post(f"/api/candidates/{a['id']}/objections", "yuzhong", json=body).json
     assert [t["title"] for t in view["ready_tasks"]] == ["核实异议"]
+    # Lodging returns the objection's id; its verification form carries it, decided by the process.
+    verify = view["ready_tasks"][0]["task_id"]
+    assert capi.get(f"/api/tasks/{verify}/form", "office").json["schema"]["properties"]["objection_id"]["readOnly"]
+    wf = v001.runtime.workflow(a["id"])
+    assert find_task(wf, verify).data["objection"]["objection_id"] == view["objection_id"]
+    events = capi.get(f"/api/audit/instances/{a['id']}/events", "auditor").json["events"]
+    assert "not_waiting" not in events[-1]["payload"]
     assert capi.post("/api/candidates/00000000-0000-0000-0000-000000000000/objections", "office", 404,
                      json=body).json["code"] == "not_found"
     assert other["id"] not in {r["id"] for r in posted["results"]}
+
+
+def test_a_publicity_cannot_be_backdated_past_its_period(capi, v001, clock):
+    """Defect: a posting dated last week ended at once and the candidate skipped its 5 working days.
+    The command refuses a start date before today, by list or alone; an administrator may correct
+    a past date with a reason, and the event records it."""
+    cid = create(capi)
+    view = nominate(capi, cid, "补录对象").json
+    row = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]
+    data = demo("001/recommend_individual.json")
+    data["recommending_unit"], data["person"]["name"] = "渝中区", "补录对象"
+    capi.submit(view["ready_tasks"][0]["task_id"], "yuzhong", data, view["version"])
+    [posting] = open_tasks(v001, cid, "张贴单位公示")
+    form = demo("common/publicity_posting.json")
+    form.update(scope="渝中区", posted_by="渝中区", start_date="2025-09-19", candidates=[ref(row)])  # a week ago
+    before = capi.task(posting.task_id, "yuzhong")["version"]
+
+    refused = capi.post(f"/api/campaigns/{cid}/publicity", "yuzhong", 422,
+                        json={"task_ids": [posting.task_id], "form": form}).json
+    assert refused["errors"] == {"start_date": "不能早于今天（2025年9月26日）；更正已过去的日期须由系统管理员办理并说明理由"}
+    assert refused["labels"] == {"start_date": "公示开始日期"}
+    capi.submit(posting.task_id, "yuzhong", form, before, expect=422)
+    # Staff cannot claim the administrator's correction.
+    capi.post(f"/api/tasks/{posting.task_id}/correct", "yuzhong", 403,
+              json={"version": before, "data": form, "reason": "补录"})
+    assert capi.task(posting.task_id, "yuzhong")["version"] == before  # nothing changed
+    assert [t.task_id for t in open_tasks(v001, cid, "张贴单位公示")] == [posting.task_id]
+
+    capi.post(f"/api/tasks/{posting.task_id}/correct", "admin", 422, json={"version": before, "data": form, "reason": " "})
+    done = capi.post(f"/api/tasks/{posting.task_id}/correct", "admin",
+                     json={"version": before, "data": form, "reason": "9月19日已在单位张贴纸质公示，系统补录"}).json
+    assert done["version"] == before + 1
+    events = capi.get(f"/api/audit/instances/{view['id']}/events", "auditor").json
+    last = [e for e in events["events"] if e["type"] == "task_completed"][-1]
+    assert last["payload"]["correction"] == {"reason": "9月19日已在单位张贴纸质公示，系统补录"}
+    assert last["actor"] == "admin"
+
+
+def test_a_posting_dated_today_or_later_starts_its_period(capi, v001, clock):
+    cid = create(capi)
+    view = nominate(capi, cid, "当日公示").json
+    row = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]
+    data = demo("001/recommend_individual.json")
+    data["recommending_unit"], data["person"]["name"] = "渝中区", "当日公示"
+    capi.submit(view["ready_tasks"][0]["task_id"], "yuzhong", data, view["version"])
+    [posting] = open_tasks(v001, cid, "张贴单位公示")
+    form = demo("common/publicity_posting.json")
+    form.update(scope="渝中区", posted_by="渝中区", start_date="2025-09-26", candidates=[ref(row)])
+    capi.post(f"/api/campaigns/{cid}/publicity", "yuzhong", json={"task_ids": [posting.task_id], "form": form})
+    stage = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]["stage"]
+    assert "公示中（至 2025-10-" in stage  # five working days across National Day, not over at once
+
+
+def test_a_department_sees_whom_it_vets_and_answers_only_as_itself(capi, v001, clock, people):
+    """Defect: an opinion form held only the department, typed by hand: the candidate was not shown
+    and a 纪检监察 user could answer as 公安. The form now carries the candidate's facts and the
+    process's department and candidate; a submission that says otherwise is refused."""
+    with v001.db.transaction() as session:
+        for name, unit in (("zuzhi", "组织人事"), ("jijian2", "纪检监察")):
+            p = users.create_user(session, name, "staff", clock(), unit=unit)
+            raw, _ = users.issue_token(session, p.id, clock(), ttl=timedelta(days=365))
+            people[name] = Person(name, "staff", unit, raw)
+    cid = create(capi)
+    view = nominate(capi, cid, "被征求意见对象", candidate_type="机关事业单位").json
+    actors = Actors(v001)
+    for _ in range(30):  # the unit's steps and its publicity, until the departments are asked
+        if any(t.title == "填写征求意见表" for t in open_tasks(v001, cid)):
+            break
+        if not actors.act(cid):
+            clock.set(actors._next_due(cid) + timedelta(seconds=1))
+            actors._fire_due(cid)
+    task = next(t for t in open_tasks(v001, cid, "填写征求意见表") if t.unit == "纪检监察")
+
+    form = capi.get(f"/api/tasks/{task.task_id}/form", "jijian2").json
+    assert form["data"]["department"] == "纪检监察"
+    assert form["data"]["candidate"]["candidate_id"] == view["id"]
+    assert form["data"]["candidate"]["name"] == "被征求意见对象"
+    assert form["subject"]["name"] == "被征求意见对象" and form["subject"]["unit"] == "渝中区"
+    assert form["subject"]["form"] == "001/recommend_individual.json"
+    assert form["subject"]["data"]["person"]["name"]  # the 审批表 as submitted, for reading beside the form
+    assert "$ref" not in json.dumps(form["subject"]["schema"])
+    assert capi.get(f"/api/tasks/{task.task_id}/form", "zuzhi", 403)  # another department's task
+
+    answer = {**form["data"], "department_type": "纪检监察",
+              "opinion": {"adverse": False, "opinion": "同意推荐", "date": "2025-09-26"}}
+    before = capi.task(task.task_id, "jijian2")["version"]
+    as_other = capi.submit(task.task_id, "jijian2", {**answer, "department": "公安"}, before, expect=422).json
+    assert as_other["errors"] == {"department": "由流程确定为“纪检监察”，不能更改"}
+    other = {**answer, "candidate": {**answer["candidate"], "candidate_id": "another"}}
+    assert "candidate.candidate_id" in capi.submit(task.task_id, "jijian2", other, before, expect=422).json["errors"]
+    assert capi.task(task.task_id, "jijian2")["version"] == before
+
+    without = {k: v for k, v in answer.items() if k != "department"}
+    capi.submit(task.task_id, "jijian2", without, before)  # the process fills in the department
+    wf = v001.runtime.workflow(view["id"])
+    answered = find_task(wf, task.task_id).data
+    assert answered["department"] == answered["opinion"]["department"] == "纪检监察"
 
 
 def test_deadline_overrides_are_limited_to_the_notice_dates(capi, v001):

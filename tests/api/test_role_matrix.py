@@ -43,6 +43,7 @@ EXPECTED = {
     ("GET", "/api/tasks/<task_id>/form"): READERS,
     ("PUT", "/api/tasks/<task_id>/draft"): ACTORS,
     ("POST", "/api/tasks/<task_id>/submit"): ACTORS,
+    ("POST", "/api/tasks/<task_id>/correct"): {"admin"},
     ("POST", "/api/tasks/batch-submit"): ACTORS,
     ("POST", "/api/tasks/<task_id>/return"): ACTORS,
     ("POST", "/api/tasks/<task_id>/withdraw"): ACTORS,

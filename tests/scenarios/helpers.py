@@ -16,10 +16,13 @@ def demo(name: str) -> dict:
 
 
 def setup(services, clock, v: dict, start=None) -> str:
-    """Deploy the variant and create its campaign with the clock at `start` (or the variant's)."""
-    clock.set(start or v["start"])
+    """Deploy the variant and create its campaign (on the notice's date where a deadline falls before
+    `start`), then set the clock to `start` (or the variant's)."""
+    clock.set(min(v.get("created", start or v["start"]), start or v["start"]))
     deploy_folder(services, REPO_ROOT / "processes" / v["variant"])
-    return services.campaigns.create(v["variant"], "专班办公室")
+    campaign_id = services.campaigns.create(v["variant"], "专班办公室")
+    clock.set(start or v["start"])
+    return campaign_id
 
 
 def candidate(services, candidate_id) -> Candidate:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import audit
+from engine.errors import ValidationFailed
 from engine.campaign_models import Candidate
 from engine.campaigns import QuotaExceeded, RatioCapBreached
 from engine.config import REPO_ROOT
@@ -60,14 +61,18 @@ def test_upheld_objection_disqualifies_without_replacement(v001, clock):
     actors.act(cid)  # posting of the unit publicity: the period is now running
     objection = actors.form("common/objection.json")
     objection["candidate"] = actors._ref(candidate(services, view.id))
-    services.campaigns.lodge_objection(view.id, objection, "群众来信登记人")
+    objection_id, _ = services.campaigns.lodge_objection(view.id, objection, "群众来信登记人")
     with services.db.transaction(write=False) as s:
         task = s.scalar(select(HumanTask).where(HumanTask.instance_id == view.id, HumanTask.state == "ready"))
     assert task.title == "核实异议"
     verification = actors.form("common/objection_verification.json")
     verification.update(candidate=objection["candidate"], upheld=True, finding="反映的问题经核实属实",
                         reason="存在违纪情形", handling="取消推荐资格")
-    services.runtime.complete_task(view.id, task.task_id, verification, "核查人", None)
+    # The verification refers to the objection lodged, by the id lodging returned; any other is refused.
+    with pytest.raises(ValidationFailed) as refused:
+        services.runtime.complete_task(view.id, task.task_id, {**verification, "objection_id": "YY-001"}, "核查人", None)
+    assert refused.value.field_errors == {"objection_id": f"由流程确定为“{objection_id}”，不能更改"}
+    services.runtime.complete_task(view.id, task.task_id, {**verification, "objection_id": objection_id}, "核查人", None)
     assert actors.run_to_decision(cid, clock) == {"取消资格（不予递补）": 1}
     assert "属实" in candidate(services, view.id).outcome_reason
     assert audit.replay(services, view.id).ok
@@ -78,8 +83,14 @@ def test_objection_outside_publicity_is_refused(v001):
     view = nominate(services, cid, "赵某")
     from engine.errors import Conflict
 
-    with pytest.raises(Conflict, match="不在公示期"):
-        services.campaigns.lodge_objection(view.id, Actors(services).form("common/objection.json"), "登记人")
+    objection = Actors(services).form("common/objection.json")
+    objection["candidate"] = Actors._ref(candidate(services, view.id))
+    with pytest.raises(Conflict, match="不在公示期") as refused:
+        services.campaigns.lodge_objection(view.id, objection, "登记人")
+    assert refused.value.message == "该推荐对象当前不在公示期，不能登记异议"
+    objection["candidate"]["candidate_id"] = "someone-else"
+    with pytest.raises(ValidationFailed, match="不一致"):
+        services.campaigns.lodge_objection(view.id, objection, "登记人")
 
 
 def test_missed_deadline_is_treated_as_withdrawn(v001, clock):
@@ -146,8 +157,10 @@ def test_ratio_cap_breach_needs_a_recorded_override(v001, clock):
     assert overrides and overrides[0]["reason"].startswith("处级干部均为一线")
 
 
-def test_publicity_across_national_day_2025_ends_on_the_right_day(v001, clock):
-    services, cid = v001
+def test_publicity_across_national_day_2025_ends_on_the_right_day(services, clock):
+    clock.set(datetime(2025, 9, 29, 2, 0, tzinfo=timezone.utc))  # a re-run of the notice in 2025
+    deploy_folder(services, REPO_ROOT / "processes" / "001")
+    cid = services.campaigns.create("001", "专班办公室", deadlines={"submit_by": "2025-12-31"})
     view = nominate(services, cid, "孙某")
     actors = Actors(services)
     actors.act(cid)  # recommendation form

@@ -25,6 +25,7 @@ def beijing(y, m, d, hour=10) -> datetime:
 
 V003 = {
     "variant": "003",
+    "created": beijing(2025, 1, 27),  # the office opens the campaign after the notice (2025-01-26)
     "start": beijing(2025, 2, 10),  # Mon, after the Spring Festival, before the 2025-02-28 deadline
     "deadline": "2025-02-28",  # 推荐材料报送 (the 联系表 deadline 2025-02-08 is per county, not per candidate)
     "decision": "排序上报省评选表彰工作领导小组办公室",

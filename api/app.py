@@ -5,9 +5,8 @@ import os
 
 from flask import Flask, request
 
-from . import errors
+from . import errors, json_body, web
 from .openapi import docs_page, make_api
-from . import web
 from .security import check_guarded
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes; a photo is at most 500 KB, a BPMN bundle well under this
@@ -33,27 +32,28 @@ def create_app(services) -> Flask:
     for blueprint in blueprints():
         api.register_blueprint(blueprint)
     errors.register(app)
-    app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_unstorable_input)
     app.add_url_rule("/api/docs", "docs", docs_page)
     web.register(app)
     check_guarded(app, exempt={"static", "api-docs.openapi_json"})
     return app
 
 
-def _refuse_nul_characters() -> None:
-    """PostgreSQL text and JSON cannot hold U+0000: refuse it up front with a clear 400 instead of
-    letting the database fail the request (found by schemathesis)."""
+def _refuse_unstorable_input() -> None:
+    """Refuse up front, with a clear 400, what the database or the JSON parser would fail on:
+    U+0000 (PostgreSQL text and JSON cannot hold it), unpaired surrogates, NaN and Infinity,
+    deep nesting, huge integers. The parsed body is kept for the argument parser."""
     if "\x00" in request.path or b"%00" in request.query_string:
         raise errors.BadRequest("请求地址中含有不允许的空字符（U+0000）")
-    if request.is_json and _has_nul(request.get_json(silent=True)):
-        raise errors.BadRequest("请求内容中含有不允许的空字符（U+0000）")
+    if request.is_json:
+        raw = request.get_data(cache=True)
+        if raw:
+            request.environ[json_body.PARSED] = json_body.parse_request_body(raw)
+    elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        texts = [*request.form.keys(), *request.form.values(), *request.files.keys(),
+                 *(f.filename or "" for f in request.files.values())]
+        try:
+            json_body.refuse_unstorable_strings(texts)
+        except json_body.BodyRefused as exc:
+            raise errors.BadRequest(exc.message) from exc
 
-
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False

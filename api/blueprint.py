@@ -7,6 +7,7 @@ import flask_smorest
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from . import json_body
 from .errors import ApiError, BadRequest
 
 
@@ -21,7 +22,10 @@ class Parser(FlaskParser):
             if req.content_length or req.get_data(cache=True):
                 raise UnsupportedMediaType(f"请求体应为 JSON（Content-Type: application/json），收到的是 {req.mimetype or '未知类型'}")
             return core.missing
-        return core.parse_json(req.get_data(cache=True))
+        if json_body.PARSED in req.environ:
+            return req.environ[json_body.PARSED]
+        raw = req.get_data(cache=True)
+        return json_body.parse_request_body(raw) if raw else core.missing
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         if isinstance(error, json.JSONDecodeError):

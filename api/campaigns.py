@@ -16,6 +16,7 @@ from .schemas.campaigns import (CampaignCreatedSchema, CampaignCreateSchema, Cam
                                 ReviewSchema)
 from .schemas.instances import InstanceViewSchema
 from .schemas.tasks import BatchResultSchema
+from .idempotency import idempotent
 from .security import current, requires, services
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/campaigns", description="评选活动、推荐名额、审核名单与公示")
@@ -76,6 +77,7 @@ def candidates(args, campaign_id):
 
 @blp.route("/<campaign_id>/candidates", methods=["POST"])
 @requires("campaigns:nominate")
+@idempotent
 @blp.arguments(NominateSchema)
 @blp.response(201, InstanceViewSchema)
 def nominate(body, campaign_id):
@@ -109,6 +111,7 @@ def review_preview(body, campaign_id):
 
 @blp.route("/<campaign_id>/reviews", methods=["POST"])
 @requires("campaigns:review")
+@idempotent
 @blp.arguments(ReviewSchema)
 @blp.response(200, BatchResultSchema)
 def review(body, campaign_id):
@@ -120,6 +123,7 @@ def review(body, campaign_id):
 
 @blp.route("/<campaign_id>/publicity", methods=["POST"])
 @requires("campaigns:publicity")
+@idempotent
 @blp.arguments(PublicitySchema)
 @blp.response(200, BatchResultSchema)
 def publicity(body, campaign_id):
@@ -130,6 +134,7 @@ def publicity(body, campaign_id):
 
 @candidates_blp.route("/<candidate_id>/objections", methods=["POST"])
 @requires("objections:write")
+@idempotent
 @candidates_blp.arguments(ObjectionSchema)
 @candidates_blp.response(200, ObjectionLodgedSchema)
 def objection(body, candidate_id):

@@ -9,6 +9,7 @@ from .blueprint import Blueprint
 from .schemas.instances import InstanceViewSchema
 from .schemas.tasks import (BatchResultSchema, BatchSubmitSchema, CorrectionSchema, DraftSavedSchema, DraftSchema, InboxArgsSchema,
                             InboxPageSchema, SubmitSchema, TaskDetailSchema, TaskFormSchema)
+from .idempotency import idempotent
 from .security import current, now, requires, services
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="待办、表单与提交")
@@ -64,6 +65,7 @@ def save_draft(body, task_id):
 
 @blp.route("/<task_id>/submit", methods=["POST"])
 @requires("tasks:act")
+@idempotent
 @blp.arguments(SubmitSchema)
 @blp.response(200, InstanceViewSchema)
 def submit(body, task_id):
@@ -82,6 +84,7 @@ def correct(body, task_id):
 
 @blp.route("/batch-submit", methods=["POST"])
 @requires("tasks:act")
+@idempotent
 @blp.arguments(BatchSubmitSchema)
 @blp.response(200, BatchResultSchema)
 def batch_submit(body):

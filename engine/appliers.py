@@ -16,6 +16,16 @@ from .stepping import engine_steps
 PROTECTED = "_protected"  # task-data key listing the start fields that submissions cannot overwrite
 
 
+def protect_routing(data: dict, lanes: dict) -> dict:
+    """Start data whose routing fields (each lane's `unit_from` in lanes.json) are protected, on
+    top of any the caller protected (a campaign protects all its start fields)."""
+    routing = {info.get("unit_from") for info in lanes.values()} - {None}
+    protected = set(data.get(PROTECTED) or ()) | (routing & set(data))
+    if not protected:
+        return data
+    return {**data, PROTECTED: sorted(protected)}
+
+
 def _started(wf: BpmnWorkflow, payload: dict) -> None:
     wf.task_tree.data.update(payload.get("data") or {})
     for task in wf.task_tree.children:

@@ -209,7 +209,15 @@ def load_variant_config(processes_dir: Path, variant: str, deadlines: dict | Non
         raise ValidationFailed(f"变体 {variant} 没有评选活动配置文件 campaign.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        data["deadlines"] = {**data.get("deadlines", {}), **(deadlines or {})}
+        declared = data.get("deadlines", {})
+        # Deadlines join each nomination's start data: only the notice's own dates may be moved,
+        # so an override can never name a routing field (recommending_unit …) or anything else.
+        unknown = sorted(set(deadlines or {}) - set(declared))
+        if unknown:
+            allowed = "、".join(declared) or "（本变体没有可调整的截止日期）"
+            raise ValidationFailed("截止日期中含有本次评选没有的项目",
+                                   {f"deadlines.{key}": f"不是本变体的截止日期，可调整的有：{allowed}" for key in unknown})
+        data["deadlines"] = {**declared, **(deadlines or {})}
         return load_config(data)
     except json.JSONDecodeError as exc:
         raise ValidationFailed(f"{path.name} 不是合法的 JSON：第 {exc.lineno} 行 {exc.msg}") from exc

@@ -72,15 +72,20 @@ class Campaigns:
         config = self.config(campaign_id)
         self._check_nomination(config, unit, award_type, candidate_type, tags, name)
         candidate_id = str(uuid.uuid4())
-        start_data = {
+        fixed = {
             "campaign_id": campaign_id, "candidate_id": candidate_id, "candidate_name": name,
             # Quotas are allotted to the level that reviews (区县, 市级部门, 集团 …), so by default that
             # same unit's staff hold its 审核 lane tasks.
             "recommending_unit": unit, "reviewing_unit": unit, "award_type": award_type, "candidate_type": candidate_type,
-            "tags": list(tags), **{k: v for k, v in config["deadlines"].items()},
+            "tags": list(tags), **config["deadlines"],
             "publicity_days": config["publicity"]["days"], "publicity_convention": config["publicity"]["convention"],
-            "opinion_reminder_workdays": config["opinion_reminder_workdays"], **(data or {}),
+            "opinion_reminder_workdays": config["opinion_reminder_workdays"],
         }
+        clashes = sorted(set(data or {}) & (set(fixed) | {PROTECTED}))
+        if clashes:
+            raise ValidationFailed("推荐信息中不能改写由评选活动确定的字段",
+                                   {f"data.{key}": "由评选活动确定，不能填写" for key in clashes})
+        start_data = {**(data or {}), **fixed}
         start_data[PROTECTED] = sorted(start_data)
 
         # Where the notice counts a unit's quota at the step where it forwards (a `quota` rule),

@@ -15,6 +15,7 @@ from .models import HumanTask, Instance, TaskData, TaskSnapshot
 from .spiff import REGISTRY
 from .task_subject import TaskSubject, candidate_ref, task_subject
 from .task_tables import TaskDraft, TaskReminder
+from .storable import require_storable
 
 
 @dataclass
@@ -97,6 +98,7 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
 
 
 def save_draft(services, principal: Principal, task_id: str, data: dict) -> datetime:
+    require_storable(data)  # a draft every colleague's form reads back must be readable JSON
     now = services.runtime.now()
     with services.db.transaction() as session:
         found = task_row(session, task_id)

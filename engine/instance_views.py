@@ -15,6 +15,7 @@ from .models import Deployment, Event, HumanTask, Instance
 from .runtime import InstanceView
 from .safe_xml import parse_xml
 from .spiff import all_workflows
+from .appliers import PROTECTED
 
 WIDE_READERS = READ_ALL | {"office", "leading"}  # campaign-wide roles read every candidate
 _BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -74,6 +75,8 @@ def start(services, principal: Principal, process_id: str, data: dict, business_
     info = runtime.lanes.get(lane or "", {})
     if info.get("role", "office") != principal.role:
         raise Forbidden(f"您的角色不能发起此流程（发起环节属于“{lane or '专班办公室'}”）")
+    if PROTECTED in data:
+        raise ValidationFailed("启动数据中含有不允许的字段", field_errors={f"data.{PROTECTED}": "不允许的字段"})
     unit_field = info.get("unit_from")
     if unit_field and principal.unit is not None:
         given = data.get(unit_field)

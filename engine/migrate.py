@@ -32,3 +32,19 @@ def revision(db: Database, message: str) -> None:
 def downgrade(db: Database, revision: str) -> None:
     with db.engine.begin() as connection:
         command.downgrade(_config(connection), revision)
+
+
+def schema_revisions(db: Database) -> tuple[str | None, str]:
+    """(the database's Alembic revision or None, the code's head revision)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_config(None)).get_current_head()
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision(), head
+
+
+def stamp(db: Database, revision: str = "head") -> None:
+    """Record `revision` as applied without running it (a schema built from the models)."""
+    with db.engine.begin() as connection:
+        command.stamp(_config(connection), revision)

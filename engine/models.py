@@ -174,4 +174,4 @@ class CalendarYear(Base):
 
 # Tables defined in their own modules register on the same metadata (migrations, create_all).
 from . import campaign_models  # noqa: E402,F401
-from . import inbox, task_tables, uploads, users  # noqa: E402,F401  (users, tokens, task side tables)
+from . import idempotency, inbox, task_tables, uploads, users  # noqa: E402,F401  (users, tokens, task side tables, idempotency keys)

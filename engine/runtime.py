@@ -19,7 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import eventlog, index, snapshot
-from .appliers import MessageNotWaiting, apply, instance_item
+from .appliers import MessageNotWaiting, apply, instance_item, protect_routing
 from .config import TIMEZONE
 from .db import Database, StaleRow, Writes
 from .definitions import SpecLibrary, latest_for_process
@@ -27,6 +27,7 @@ from .determinism import command_context
 from .errors import Conflict, NotFound, PingxuanError, ScriptError, ValidationFailed
 from .index import form_properties, timer_due
 from .spiff import find_task
+from .storable import require_storable
 from .models import Deployment, HumanTask, Instance
 
 
@@ -97,7 +98,11 @@ class Runtime:
               business_key: str | None = None,
               on_start: Callable[[Session, Instance], None] | None = None,
               instance_id: str | None = None) -> InstanceView:
-        """`on_start` runs in the same transaction before the first step; raising refuses the start."""
+        """`on_start` runs in the same transaction before the first step; raising refuses the start.
+        The lanes' unit fields given at start route the tasks: they join the protected fields
+        (engine.appliers.PROTECTED), which a form submission cannot overwrite."""
+        require_storable(data)
+        data = protect_routing(data or {}, self.lanes)
         at = self._prepare()
         with self.db.transaction() as session:
             deployment = latest_for_process(session, process_id)
@@ -128,6 +133,8 @@ class Runtime:
         """Complete several tasks (e.g. a review list) all or nothing, in one transaction.
         An expected version of None skips the version check; a task must still be open."""
         validated: set[tuple[str, int]] = set()  # a list act submits one form for many tasks: check it once
+        for data in {id(d): d for _, _, d, _ in items}.values():
+            require_storable(data)
         return self.run([
             Command(instance_id, "task_completed", {"task_id": task_id, "data": data}, version,
                     self.completion_check(task_id, data, validated))
@@ -160,6 +167,7 @@ class Runtime:
     def send_message(self, instance_id: str, name: str, payload: dict, actor: str,
                      not_waiting: str | None = None) -> InstanceView:
         """Deliver a named message (e.g. 异议) to a waiting message event; Conflict if none waits."""
+        require_storable(payload, "payload")
         try:
             return self.command(Command(instance_id, "message_received", {"name": name, "payload": payload}), actor)
         except MessageNotWaiting as exc:

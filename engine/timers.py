@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -17,11 +18,48 @@ from .models import Timer
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
+# Short, and renewed while the sweep works through its batch: a worker on another host that died
+# holding claims loses them within a lease. On this host, a dead worker's claims are dropped at
+# once (its process id is gone), so a restarted server fires them in its first sweep.
+LEASE = timedelta(seconds=30)
+RENEW_EVERY = LEASE / 3
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def release_dead_local_claims(runtime: Runtime) -> int:
+    """Drop the leases held by workers of this host whose process has died (kill -9, a crash)."""
+    host = socket.gethostname()
+    with runtime.db.transaction() as session:
+        owners = session.scalars(
+            select(Timer.lease_owner).distinct()
+            .where(Timer.status == "waiting", Timer.lease_owner.like(f"{host}:%"))).all()
+        dead = [o for o in owners if (pid := o.split(":")[1]).isdigit() and not _pid_alive(int(pid))]
+        if not dead:
+            return 0
+        return session.execute(
+            update(Timer).where(Timer.status == "waiting", Timer.lease_owner.in_(dead))
+            .values(lease_owner=None, lease_until=None)).rowcount
+
+
+def renew(runtime: Runtime, owner: str, now: datetime) -> int:
+    """Extend the leases `owner` still holds (on timers not yet fired)."""
+    with runtime.db.transaction() as session:
+        return session.execute(
+            update(Timer).where(Timer.lease_owner == owner, Timer.status == "waiting")
+            .values(lease_until=now + LEASE)).rowcount
 
 
 def claim_due(runtime: Runtime, now: datetime, owner: str, limit: int = 100) -> list[str]:
@@ -61,14 +99,20 @@ def sweep(runtime: Runtime, owner: str | None = None, batch: int = 100,
     """Fire everything due now; returns how many instances were advanced.
 
     A claimed timer that does not fire keeps its lease until it expires: a broken instance is
-    retried every LEASE rather than spun on."""
+    retried every LEASE rather than spun on. Leases still held are renewed while the batch is
+    worked through, so a slow batch is not taken over by another worker half-way."""
     owner = owner or worker_name()
     advanced, attempted = 0, set()
+    release_dead_local_claims(runtime)
     while True:
         instance_ids = [i for i in claim_due(runtime, runtime.now(), owner, batch) if i not in attempted]
         if not instance_ids:
             return advanced
+        renewed = time.monotonic()
         for instance_id in instance_ids:
+            if time.monotonic() - renewed > RENEW_EVERY.total_seconds():
+                renew(runtime, owner, runtime.now())
+                renewed = time.monotonic()
             attempted.add(instance_id)
             try:
                 if runtime.fire_timers(instance_id):
@@ -88,5 +132,9 @@ def start_scheduler(runtime: Runtime, every_seconds: float) -> BackgroundSchedul
     scheduler.add_job(sweep, "interval", seconds=every_seconds, args=[runtime], id="timer-sweep",
                       misfire_grace_time=None, coalesce=True, max_instances=1,
                       next_run_time=datetime.now().astimezone())  # catch up at once on start
+    from .idempotency import purge
+
+    scheduler.add_job(lambda: purge(runtime.db, runtime.now()), "interval", hours=1, id="idempotency-purge",
+                      coalesce=True, max_instances=1)
     scheduler.start()
     return scheduler

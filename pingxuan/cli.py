@@ -12,6 +12,7 @@ from engine.config import Settings
 from engine.db import Database
 from engine.errors import PingxuanError
 
+from .cli_backup import backup, restore
 from .cli_calendar import calendar
 from .cli_campaigns import demo, simulate
 from .cli_export import export
@@ -132,21 +133,27 @@ def timers(ctx: click.Context, once: bool) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
-@click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """启动 Web 服务（含定时器调度）。"""
-    from api import create_app
-    from engine.timers import start_scheduler
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--workers", default=0, type=int, help="工作进程数，0 表示每个 CPU 核一个")
+@click.option("--threads", default=4, type=int, show_default=True, help="每个工作进程的线程数")
+@click.option("--timeout", default=60, type=int, show_default=True, help="工作进程无响应多少秒后重启")
+@click.option("--graceful-timeout", default=30, type=int, show_default=True,
+              help="收到 TERM/HUP 后，进行中的请求最多再处理多少秒")
+@click.option("--keep-alive", default=5, type=int, show_default=True, help="空闲长连接保持秒数")
+@click.option("--read-timeout", default=10.0, type=float, show_default=True, help="读取一个请求的最长秒数")
+@click.option("--no-timers", is_flag=True, help="不在 Web 进程中运行定时器（另行运行 pingxuan timers）")
+@click.option("--pidfile", default=None, help="主进程 PID 文件（kill -HUP 平滑重启）")
+def serve(host: str, port: int, workers: int, threads: int, timeout: int, graceful_timeout: int,
+          keep_alive: int, read_timeout: float, no_timers: bool, pidfile: str | None) -> None:
+    """启动 Web 服务（gunicorn；含定时器调度）。kill -HUP 主进程可平滑重启工作进程。"""
+    from .server import ServeOptions, serve as run
 
-    services = _app(ctx).services()
-    scheduler = start_scheduler(services.runtime, services.settings.timer_sweep_seconds)
-    click.echo(f"评选系统已启动：http://{host}:{port}/")
-    try:
-        create_app(services).run(host=host, port=port, threaded=True, use_reloader=False)
-    finally:
-        scheduler.shutdown(wait=False)
+    options = ServeOptions(host=host, port=port, workers=workers, threads=threads, timeout=timeout,
+                           graceful_timeout=graceful_timeout, keepalive=keep_alive, read_timeout=read_timeout,
+                           timers=not no_timers, pidfile=pidfile)
+    click.echo(f"评选系统已启动：http://{host}:{port}/（{options.worker_count} 个工作进程 × {threads} 线程）")
+    run(options)
 
 
 @main.group()
@@ -219,6 +226,8 @@ def audit_scan(ctx: click.Context, campaign_id: str | None) -> None:
     sys.exit(1)
 
 
+main.add_command(backup)
+main.add_command(restore)
 main.add_command(calendar)
 main.add_command(demo)
 main.add_command(export)

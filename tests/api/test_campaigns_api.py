@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine import users
 from engine.campaign_models import Candidate
 from engine.config import REPO_ROOT
+from engine.errors import ValidationFailed
 from engine.models import Event, HumanTask
 from engine.spiff import find_task
 from engine.timers import sweep
@@ -320,3 +321,30 @@ def test_a_department_sees_whom_it_vets_and_answers_only_as_itself(capi, v001, c
     wf = v001.runtime.workflow(view["id"])
     answered = find_task(wf, task.task_id).data
     assert answered["department"] == answered["opinion"]["department"] == "纪检监察"
+
+
+def test_deadline_overrides_are_limited_to_the_notice_dates(capi, v001):
+    """A deadline key joins every nomination's start data: naming a routing field would send
+    every first task to a unit nobody belongs to."""
+    from tests.api.hostile import fingerprint
+
+    before = fingerprint(v001.db)
+    r = capi.post("/api/campaigns", "office", 422,
+                  json={"variant": "001", "deadlines": {"recommending_unit": "2026-01-01"}})
+    assert "deadlines.recommending_unit" in r.json["errors"] and "submit_by" in r.json["errors"]["deadlines.recommending_unit"]
+    assert fingerprint(v001.db) == before
+    cid = create(capi)
+    with pytest.raises(ValidationFailed) as refused:
+        v001.campaigns.nominate(cid, unit="渝中区", award_type="individual", candidate_type="国有企业", name="甲",
+                                actor="cli", data={"reviewing_unit": "别处", "submit_by": "2030-01-01"})
+    assert set(refused.value.field_errors) == {"data.reviewing_unit", "data.submit_by"}
+
+
+def test_a_retried_nomination_with_its_key_nominates_once(capi, v001):
+    cid = create(capi)
+    body = {"award_type": "individual", "candidate_type": "国有企业", "name": "重试者", "tags": []}
+    first = capi.post(f"/api/campaigns/{cid}/candidates", "yuzhong", 201, json=body, headers={"Idempotency-Key": "n-1"})
+    again = capi.post(f"/api/campaigns/{cid}/candidates", "yuzhong", 201, json=body, headers={"Idempotency-Key": "n-1"})
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    with v001.db.transaction(write=False) as s:
+        assert s.scalars(select(Candidate.name).where(Candidate.campaign_id == cid)).all() == ["重试者"]

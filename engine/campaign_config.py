@@ -115,6 +115,13 @@ class PublicitySchema(Schema):
     convention = fields.String(load_default="posting-day", validate=validate.OneOf(CONVENTIONS))
 
 
+class OutcomesSchema(Schema):
+    """End events (by name) the engine must tell apart: see engine/contract.py."""
+    selected = fields.List(fields.String(validate=validate.Length(min=1)), required=True,
+                           validate=validate.Length(min=1))  # 表彰 / 排序上报…: stays in the selected set
+    quota_returned = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)  # 视为放弃
+
+
 class CampaignConfigSchema(Schema):
     variant = fields.String(required=True)
     title = fields.String(required=True)
@@ -133,6 +140,7 @@ class CampaignConfigSchema(Schema):
     facts = fields.List(fields.Nested(FactSchema), load_default=list)
     rules = fields.List(fields.Nested(RuleSchema), load_default=list)
     forms = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    outcomes = fields.Nested(OutcomesSchema, required=True)
 
     @validates_schema
     def consistent(self, data, **_):

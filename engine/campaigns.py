@@ -16,6 +16,7 @@ from .appliers import PROTECTED
 from .campaign_config import load_variant_config, shifted_deadlines
 from .campaign_models import Campaign, Candidate
 from .config import TIMEZONE
+from .contract import APPROVED, OBJECTION_MESSAGE, PUBLICITY_TIMER, outcomes
 from .db import Writes, built_once
 from .errors import Conflict, NotFound, ValidationFailed
 from .models import Deployment, HumanTask, Instance
@@ -26,8 +27,6 @@ from .selection import RuleBreached, SelectionGuard, step_of
 from .spiff import all_workflows
 from .stepping import ready_tasks
 from .config import TIMEZONE
-
-ENDED_WITHOUT_USE = ("视为放弃（逾期未报送）",)  # outcomes that give the quota back
 
 
 class QuotaExceeded(ValidationFailed):
@@ -100,7 +99,7 @@ class Campaigns:
                 return
             self._lock_quota(session, campaign_id, unit)
             limits = next(q["limits"] for q in config["quotas"] if q["unit"] == unit)
-            used = self._quota_used(session, campaign_id, unit)
+            used = self._quota_used(session, campaign_id, unit, config)
             for key in (award_type, "total"):
                 if key in limits and used[key] >= limits[key]:
                     label = config["award_types"].get(key, "推荐对象（合计）")
@@ -141,11 +140,11 @@ class Campaigns:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"quota:{campaign_id}:{unit}", 0))))
 
-    def _quota_used(self, session: Session, campaign_id: str, unit: str) -> Counter:
+    def _quota_used(self, session: Session, campaign_id: str, unit: str, config: dict) -> Counter:
         rows = session.execute(
             select(Candidate.award_type, func.count()).join(Instance, Instance.id == Candidate.id)
             .where(Candidate.campaign_id == campaign_id, Candidate.unit == unit, Instance.status != "cancelled",
-                   (Candidate.outcome.is_(None)) | (Candidate.outcome.notin_(ENDED_WITHOUT_USE)))
+                   (Candidate.outcome.is_(None)) | (Candidate.outcome.notin_(outcomes(config)["quota_returned"])))
             .group_by(Candidate.award_type)).all()
         used = Counter({award_type: count for award_type, count in rows})
         used["total"] = sum(count for _, count in rows)
@@ -190,7 +189,7 @@ class Campaigns:
         """Every cap over the candidates this list would approve; nothing is changed."""
         tasks = self._open_tasks(campaign_id, task_ids)
         listed = {t["instance_id"] for t in tasks}
-        approved = {d.get("candidate_id") for d in decisions if d.get("decision") == "通过"} & listed
+        approved = {d.get("candidate_id") for d in decisions if d.get("decision") == APPROVED} & listed
         statuses = self.cap_statuses(campaign_id, approved)
         rules = self.preview(campaign_id, task_ids, decisions)
         return {"checks_caps": any(t["checks_caps"] for t in tasks), "approved": len(approved),
@@ -222,7 +221,7 @@ class Campaigns:
             raise ValidationFailed("异议登记表中的推荐对象与所登记的推荐对象不一致",
                                    {"candidate.candidate_id": "应为本推荐对象的编号"})
         objection_id = str(uuid.uuid4())
-        view = self.runtime.send_message(candidate_id, "异议", {**objection, "objection_id": objection_id}, actor,
+        view = self.runtime.send_message(candidate_id, OBJECTION_MESSAGE, {**objection, "objection_id": objection_id}, actor,
                                          not_waiting="该推荐对象当前不在公示期，不能登记异议")
         return objection_id, view
 
@@ -270,7 +269,7 @@ class Campaigns:
         """Every rule's state if these tasks were decided so: the selected set at the step so far
         plus those approved here (nothing is written)."""
         tasks = self._open_tasks(campaign_id, task_ids)
-        approved = {d.get("candidate_id") for d in decisions if d.get("decision") == "通过"}
+        approved = {d.get("candidate_id") for d in decisions if d.get("decision") == APPROVED}
         statuses = []
         with self.runtime.db.transaction(write=False) as session:
             by_step: dict[tuple, dict] = {}
@@ -298,10 +297,11 @@ class Campaigns:
             for quota in config["quotas"]:
                 if unit is not None and quota["unit"] != unit:
                     continue
-                used = self._quota_used(session, campaign_id, quota["unit"])
+                used = self._quota_used(session, campaign_id, quota["unit"], config)
                 quota_use.extend({"unit": quota["unit"], "award_type": key, "limit": limit, "used": used[key]}
                                  for key, limit in quota["limits"].items())
-        active = [{"award_type": c.award_type, "tags": c.tags} for c in candidates if c.outcome is None or c.outcome == "表彰"]
+        selected = outcomes(config)["selected"]
+        active = [{"award_type": c.award_type, "tags": c.tags} for c in candidates if c.outcome is None or c.outcome in selected]
         return {
             "stages": dict(Counter(c.stage for c in candidates)),
             "outcomes": dict(Counter(c.outcome or "进行中" for c in candidates)),
@@ -339,7 +339,7 @@ def _waiting_stage(wf: BpmnWorkflow) -> str:
     for _key, workflow in all_workflows(wf):
         for task in workflow.tasks.values():
             last_day = task.data.get("publicity_last_day") if task._state == TaskState.WAITING else None
-            if last_day and task.task_spec.bpmn_id == "Period_elapses":
+            if last_day and task.task_spec.bpmn_id == PUBLICITY_TIMER:
                 return f"{task.data.get('publicity_level', '')}公示中（至 {last_day}）"
     return "等待中（定时）"
 

@@ -39,8 +39,21 @@ def deploy(services, name: str, files: dict[str, str], actor: str) -> tuple[Depl
 def deploy_bundles(services, bundles: dict[str, dict[str, str]], actor: str) -> list[tuple[str, Deployment, bool]]:
     """Lint and deploy several bundles all or nothing: one bad variant deploys none of them."""
     with services.db.transaction() as session:
-        return [(name, *definitions.deploy(session, name, files, actor, lint=lambda f: lint(services, f)))
+        return [(name, *definitions.deploy(session, name, files, actor,
+                                           lint=lambda f, name=name: lint(services, f) + lint_variant(services, name, f)))
                 for name, files in bundles.items()]
+
+
+def lint_variant(services, name: str, files: dict[str, str]) -> list:
+    """A bundle deployed as a variant (processes/<name>/campaign.json exists): the outcomes its
+    campaign config names must be end events of its process."""
+    from .campaign_config import load_variant_config  # noqa: PLC0415
+    from .lint import lint_outcomes  # noqa: PLC0415
+
+    if not (services.settings.processes_dir / name / "campaign.json").is_file():
+        return []
+    config = load_variant_config(services.settings.processes_dir, name)
+    return lint_outcomes(f"{name}/campaign.json", config["outcomes"], files)
 
 
 def deployments(services, name: str | None = None) -> list[Deployment]:

@@ -17,11 +17,11 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import rules
 from .campaign_models import Campaign, Candidate, CandidateSelection
+from .contract import APPROVED, outcomes
 from .db import Writes, built_once
 from .errors import Conflict
 from .index import form_properties
 
-STILL_IN = ("表彰",)  # an outcome that keeps a selected candidate in the selected set
 
 
 class RuleBreached(Conflict):
@@ -46,7 +46,7 @@ def step_of(task) -> tuple[str | None, bool]:
 
 
 def approves(data: dict, candidate_id: str) -> bool:
-    return any(d.get("candidate_id") == candidate_id and d.get("decision") == "通过"
+    return any(d.get("candidate_id") == candidate_id and d.get("decision") == APPROVED
                for d in data.get("decisions", []) if isinstance(d, dict))
 
 
@@ -113,12 +113,16 @@ class SelectionGuard:
             for _, _, payload in members:
                 payload["rules"] = record
 
+    def still_in(self, session: Session, campaign_id: str) -> list[str]:
+        """Outcomes that keep a selected candidate in the selected set (表彰, or 003's 排序上报…)."""
+        return outcomes(self.config(session, campaign_id) or {})["selected"]
+
     def selected(self, session: Session, campaign_id: str, stage: str, exclude=()) -> list[rules.Selected]:
         rows = session.execute(
             select(Candidate.id, Candidate.unit, Candidate.award_type, Candidate.tags)
             .join(CandidateSelection, CandidateSelection.candidate_id == Candidate.id)
             .where(CandidateSelection.campaign_id == campaign_id, CandidateSelection.stage == stage,
-                   (Candidate.outcome.is_(None)) | (Candidate.outcome.in_(STILL_IN)))).all()
+                   (Candidate.outcome.is_(None)) | (Candidate.outcome.in_(self.still_in(session, campaign_id))))).all()
         return [rules.Selected(i, u, a, frozenset(t or ())) for i, u, a, t in rows if i not in exclude]
 
     def statuses(self, session: Session, campaign_id: str, stage: str, checks_caps: bool,

@@ -255,3 +255,54 @@ def test_lint_compiles_but_never_runs_expressions(forms_dir, tmp_path):
 def test_load_lanes_reads_the_lane_table():
     assert LANES["推荐单位"]["role"] == "staff"
     assert "roles" not in LANES
+
+
+# --- the BPMN ↔ Python contract (engine/contract.py) -------------------------------------------------
+
+def test_every_variant_keeps_the_contract():
+    """Each shipped variant deploys: its properties, publicity subprocess and declared outcomes are
+    the names the engine uses."""
+    from engine import definitions
+    from engine.campaign_config import load_variant_config
+    from engine.lint import lint_bundle, lint_outcomes, load_lanes
+
+    for variant in ("000", "001", "002", "003", "004"):
+        files = definitions.bundle_from_folder(ROOT / "processes" / variant)
+        assert lint_bundle(files, ROOT / "forms_schema", load_lanes(ROOT / "processes" / "lanes.json")) == []
+        assert lint_outcomes(f"{variant}/campaign.json",
+                             load_variant_config(ROOT / "processes", variant)["outcomes"], files) == []
+
+
+def test_a_variant_spelling_a_contract_name_differently_is_refused():
+    from engine import definitions
+    from engine.lint import lint_bundle, lint_outcomes, load_lanes
+
+    files = definitions.bundle_from_folder(ROOT / "processes" / "001")
+    files["001.bpmn"] = files["001.bpmn"].replace('name="checksRatioCaps" value="true"',
+                                                  'name="checkRatioCaps" value="true"', 1)
+    files["shared/publicity.bpmn"] = files["shared/publicity.bpmn"].replace('name="异议"', 'name="异议登记"')
+    messages = [m.message for m in lint_bundle(files, ROOT / "forms_schema", load_lanes(ROOT / "processes" / "lanes.json"))]
+    assert any(m.startswith("未知的扩展属性 checkRatioCaps") for m in messages), messages
+    assert any("名为“异议”的消息" in m for m in messages), messages
+    wrong = lint_outcomes("001/campaign.json", {"selected": ["表彰（通过）"], "quota_returned": ["视为放弃"]}, files)
+    assert [m.message for m in wrong] == [
+        "outcomes.selected（入选结局）中的“表彰（通过）”不是流程中任何结束事件的名称",
+        "outcomes.quota_returned（退还名额的结局）中的“视为放弃”不是流程中任何结束事件的名称"]
+
+
+def test_deploy_refuses_a_variant_whose_outcomes_are_not_end_events(services, tmp_path):
+    import json
+    import shutil
+
+    from engine import catalog, definitions
+    from engine.errors import LintFailed
+
+    processes = tmp_path / "processes"
+    shutil.copytree(ROOT / "processes", processes)
+    config = json.loads((processes / "002" / "campaign.json").read_text(encoding="utf-8"))
+    config["outcomes"]["selected"] = ["予以表彰"]
+    (processes / "002" / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    import dataclasses
+    services.settings = dataclasses.replace(services.settings, processes_dir=processes)
+    with pytest.raises(LintFailed, match="予以表彰"):
+        catalog.deploy(services, "002", definitions.bundle_from_folder(processes / "002"), "test")

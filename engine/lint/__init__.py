@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import DefinitionError
 from ..safe_xml import parse_xml
+from .contract import check_outcomes, check_publicity, check_task_properties
 from .dmn import check_dmn
 from .exprs import check_expressions
 from .forms import FormFiles, check_user_tasks
@@ -18,7 +19,15 @@ from .report import NS, LintMessage, Report, bpmn
 from .spiff_pass import check_with_spiff
 from .structure import check_gateways, check_lanes, check_multi_instance, check_references
 
-__all__ = ["LintMessage", "lint_bundle", "load_lanes"]
+__all__ = ["LintMessage", "lint_bundle", "lint_outcomes", "load_lanes"]
+
+
+def lint_outcomes(config_file: str, outcomes: dict, files: dict[str, str]) -> list[LintMessage]:
+    """A variant's declared outcomes (campaign.json) against the end events of its bundle."""
+    report = Report()
+    trees = [parse_xml(text, file) for file, text in sorted(files.items()) if file.endswith(".bpmn")]
+    check_outcomes(report, config_file, outcomes, trees)
+    return report.messages
 
 
 def load_lanes(path: str | Path) -> dict[str, dict]:
@@ -68,6 +77,8 @@ def lint_bundle(files: dict[str, str], forms_dir: Path, lanes: dict[str, dict]) 
         check_lanes(report, file, tree, lanes)
         check_gateways(report, file, tree)
         check_multi_instance(report, file, tree)
+        check_task_properties(report, file, tree)
+        check_publicity(report, file, tree)
         check_references(report, file, tree, None if ".dmn" in unreadable else decisions,
                          None if ".bpmn" in unreadable else process_ids)
 

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup install system-packages bench clean web web-test
+.PHONY: run test setup install system-packages lint bench clean web web-test
 
 # The browser app (web/): `npm ci` only when the lockfile changed, the build only when a source did.
 WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
@@ -52,7 +52,11 @@ run: setup web
 	$(BIN)/pingxuan demo
 	$(BIN)/pingxuan serve --host $(HOST) --port $(PORT)
 
-test: setup web system-packages web-test
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: setup lint web system-packages web-test
 	$(BIN)/pytest
 
 bench: install

@@ -14,8 +14,20 @@ DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes; a photo is at most 500 KB, a BPMN b
 
 def blueprints():
     """One blueprint per resource; later resources (campaigns, publicity, objections) add theirs here."""
-    from . import (audit, auth, calendar, campaigns, definitions, documents, instances, system, task_actions, tasks,
-                   timers, uploads)
+    from . import (
+        audit,
+        auth,
+        calendar,
+        campaigns,
+        definitions,
+        documents,
+        instances,
+        system,
+        task_actions,
+        tasks,
+        timers,
+        uploads,
+    )
 
     return [system.blp, auth.blp, definitions.blp, instances.blp, tasks.blp, task_actions.blp, timers.blp,
             audit.blp, calendar.blp, uploads.blp, campaigns.blp, campaigns.candidates_blp, documents.blp]
@@ -24,8 +36,8 @@ def blueprints():
 def create_app(services) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = int(os.environ.get("PINGXUAN_MAX_BODY_BYTES", DEFAULT_MAX_BODY))
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["pingxuan"] = services
     api = make_api(app)
     app.extensions["pingxuan_api"] = api

@@ -10,13 +10,25 @@ from engine.access import Forbidden
 from engine.errors import ValidationFailed
 
 from .blueprint import Blueprint
-from .schemas.campaigns import (CampaignCreatedSchema, CampaignCreateSchema, CampaignRowSchema, CampaignSchema,
-                                CandidateArgsSchema, CandidatePageSchema, DashboardSchema, NominateSchema,
-                                ObjectionLodgedSchema, ObjectionSchema, PublicitySchema, ReviewPreviewResultSchema, ReviewPreviewSchema,
-                                ReviewSchema)
+from .idempotency import idempotent
+from .schemas.campaigns import (
+    CampaignCreatedSchema,
+    CampaignCreateSchema,
+    CampaignRowSchema,
+    CampaignSchema,
+    CandidateArgsSchema,
+    CandidatePageSchema,
+    DashboardSchema,
+    NominateSchema,
+    ObjectionLodgedSchema,
+    ObjectionSchema,
+    PublicitySchema,
+    ReviewPreviewResultSchema,
+    ReviewPreviewSchema,
+    ReviewSchema,
+)
 from .schemas.instances import InstanceViewSchema
 from .schemas.tasks import BatchResultSchema
-from .idempotency import idempotent
 from .security import current, requires, services
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/campaigns", description="评选活动、推荐名额、审核名单与公示")

@@ -6,8 +6,15 @@ from dataclasses import asdict
 from engine import catalog
 
 from .blueprint import Blueprint
-from .schemas.definitions import (BundleSchema, DefinitionsArgsSchema, DeploymentSchema, DeployResultSchema,
-                                  DiagramArgsSchema, DiagramXmlSchema, LintReportSchema)
+from .schemas.definitions import (
+    BundleSchema,
+    DefinitionsArgsSchema,
+    DeploymentSchema,
+    DeployResultSchema,
+    DiagramArgsSchema,
+    DiagramXmlSchema,
+    LintReportSchema,
+)
 from .security import current, requires, services
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/definitions", description="流程定义：检查、部署、版本")

@@ -95,7 +95,7 @@ def field_errors(messages) -> dict[str, str]:
 
 
 def handle_domain(exc: PingxuanError):
-    extra = {}
+    extra: dict[str, object] = {}
     if isinstance(exc, LintFailed):
         extra["lint"] = [{"file": m.file, "element_id": m.element_id, "element_name": m.element_name,
                           "message": m.message} for m in exc.messages]

@@ -6,8 +6,14 @@ from dataclasses import asdict
 from engine import instance_views
 
 from .blueprint import Blueprint
-from .schemas.instances import (InstanceDiagramSchema, InstanceListArgsSchema, InstanceListSchema, InstanceSchema,
-                                StartSchema, TaskBriefSchema)
+from .schemas.instances import (
+    InstanceDiagramSchema,
+    InstanceListArgsSchema,
+    InstanceListSchema,
+    InstanceSchema,
+    StartSchema,
+    TaskBriefSchema,
+)
 from .security import current, requires, services
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="流程实例（推荐对象）")

@@ -50,7 +50,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "documents:read": frozenset({"staff", "office", "leading", "auditor", "admin"}),
     "documents:bundle": frozenset({"office", "leading", "auditor", "admin"}),
 }
-SECURITY = [{"bearerAuth": []}, {"cookieAuth": [], "csrfHeader": []}]
+SECURITY: list[dict] = [{"bearerAuth": []}, {"cookieAuth": [], "csrfHeader": []}]
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "description": "POST /api/auth/tokens 签发的访问令牌"},
     "cookieAuth": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE, "description": "浏览器登录会话"},
@@ -77,14 +77,14 @@ def authenticate() -> Principal:
             principal, token = verify_token(session, raw.strip(), now())
         g.auth = ("bearer", token.id)
         return principal
-    raw = request.cookies.get(SESSION_COOKIE)
-    if not raw:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
         raise Unauthorized("请先登录，或在 Authorization 请求头中提供访问令牌")
     with services().db.transaction(write=False) as session:
-        principal, token = verify_token(session, raw, now(), kind="session")
+        principal, token = verify_token(session, cookie, now(), kind="session")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), csrf_token_for(raw).encode()):
+        if not hmac.compare_digest(sent.encode(), csrf_token_for(cookie).encode()):
             raise CsrfFailed(f"缺少或错误的 CSRF 令牌（请求头 {CSRF_HEADER}），请刷新页面后重试")
     g.auth = ("cookie", token.id)
     return principal

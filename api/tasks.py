@@ -6,10 +6,20 @@ from dataclasses import asdict
 from engine import drafts, inbox, task_actions
 
 from .blueprint import Blueprint
-from .schemas.instances import InstanceViewSchema
-from .schemas.tasks import (BatchResultSchema, BatchSubmitSchema, CorrectionSchema, DraftSavedSchema, DraftSchema, InboxArgsSchema,
-                            InboxPageSchema, SubmitSchema, TaskDetailSchema, TaskFormSchema)
 from .idempotency import idempotent
+from .schemas.instances import InstanceViewSchema
+from .schemas.tasks import (
+    BatchResultSchema,
+    BatchSubmitSchema,
+    CorrectionSchema,
+    DraftSavedSchema,
+    DraftSchema,
+    InboxArgsSchema,
+    InboxPageSchema,
+    SubmitSchema,
+    TaskDetailSchema,
+    TaskFormSchema,
+)
 from .security import current, now, requires, services
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="待办、表单与提交")

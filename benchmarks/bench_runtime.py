@@ -17,6 +17,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import create_engine, text
 
 from engine import definitions
@@ -25,8 +27,6 @@ from engine.models import Base
 from engine.runtime import Runtime
 from engine.scripting import RestrictedScriptEngine
 from engine.spiff import parse_bundle, specs_for
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
 
 HERE = Path(__file__).parent
 DEPARTMENTS = [f"部门{i}" for i in range(10)]

@@ -24,8 +24,9 @@ from werkzeug.serving import make_server
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api import create_app  # noqa: E402
 from bench_inbox import DEPARTMENTS, NOW, populate  # noqa: E402
+
+from api import create_app  # noqa: E402
 from engine import users  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import Database  # noqa: E402

@@ -2,7 +2,7 @@
 makes replay a proof: the same inputs through the same code at the same recorded times."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessage
@@ -11,7 +11,6 @@ from .errors import Conflict
 from .reset import reset_to
 from .spiff import find_task
 from .stepping import engine_steps
-
 
 PROTECTED = "_protected"  # task-data key listing the start fields that submissions cannot overwrite
 

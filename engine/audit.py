@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .errors import NotFound
-from .eventlog import ChainReport, verify_chain as _verify_chain
+from .eventlog import ChainReport
+from .eventlog import verify_chain as _verify_chain
 from .models import Instance
 from .replay import ReplayReport, verify_replay
 

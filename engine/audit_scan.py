@@ -3,8 +3,8 @@ hash chain and then replay against the stored snapshot, and name those that fail
 stored state went astray (issue 9: a candidate stuck after its opinions) is found this way."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy import select
 

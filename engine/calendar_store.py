@@ -148,7 +148,7 @@ def parse_year_schedule(text: str) -> YearSchedule:
     if not isinstance(holidays, list) or not holidays:
         errors["holidays"] = "缺少节日列表（holidays 应为非空数组）"
         holidays = []
-    if "year" in errors:
+    if "year" in errors or not isinstance(year, int):
         # Without a valid year no date can be judged; report what we have so far.
         raise _failed(errors)
 
@@ -192,7 +192,7 @@ def parse_year_schedule(text: str) -> YearSchedule:
                     days[day], first_seen[day] = (kind, name), field
     if errors:
         raise _failed(errors)
-    return YearSchedule(year=year, source=source.strip(), names=names, days=days)
+    return YearSchedule(year=year, source=str(source).strip(), names=names, days=days)
 
 
 def _failed(errors: dict[str, str]) -> ValidationFailed:

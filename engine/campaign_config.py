@@ -157,8 +157,8 @@ class CampaignConfigSchema(Schema):
         if len(ids) != len(set(ids)):
             raise ValidationError("规则编号重复", "rules")
         for rule in data.get("rules", []):
-            for name, value in (("fact", rule.get("fact")), ("requires", rule.get("requires")),
-                                *(((f"bonus.{k}", (rule.get("bonus") or {}).get(k)) for k in ("fact", "requires")))):
+            for _name, value in (("fact", rule.get("fact")), ("requires", rule.get("requires")),
+                                *((f"bonus.{k}", (rule.get("bonus") or {}).get(k)) for k in ("fact", "requires"))):
                 if value and value not in facts:
                     raise ValidationError(f"规则 {rule['id']} 引用了未定义的事实「{value}」", "rules")
             if rule["kind"] == "total" and rule.get("max") is None and rule.get("scope", "all") not in data.get("totals", {}):

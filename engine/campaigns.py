@@ -6,11 +6,11 @@ import uuid
 from collections import Counter
 from datetime import date, datetime, timezone
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from .appliers import PROTECTED
 from .campaign_config import load_variant_config, shifted_deadlines
@@ -26,7 +26,6 @@ from .runtime import InstanceView, Runtime
 from .selection import RuleBreached, SelectionGuard, step_of
 from .spiff import all_workflows
 from .stepping import ready_tasks
-from .config import TIMEZONE
 
 
 class QuotaExceeded(ValidationFailed):
@@ -67,7 +66,7 @@ class Campaigns:
         return campaign.id
 
     def nominate(self, campaign_id: str, *, unit: str, award_type: str, candidate_type: str, name: str,
-                 actor: str, tags: list[str] = (), data: dict | None = None) -> InstanceView:
+                 actor: str, tags: tuple[str, ...] | list[str] = (), data: dict | None = None) -> InstanceView:
         config = self.config(campaign_id)
         self._check_nomination(config, unit, award_type, candidate_type, tags, name)
         candidate_id = str(uuid.uuid4())
@@ -178,7 +177,8 @@ class Campaigns:
                                    {"decisions": f"缺少 {len(missing)} 个推荐对象的结论"})
         # The rules are checked by the engine's command (engine.selection), whichever path submits;
         # the list's override reason travels in the form, so the event records it.
-        extra = {"override_reason": override_reason.strip()} if (override_reason or "").strip() else {}
+        reason = (override_reason or "").strip()
+        extra = {"override_reason": reason} if reason else {}
         # Each candidate's record keeps the list's header and its own conclusion: copying the
         # whole list into every candidate would make each history grow with the list's length.
         return self.runtime.complete_many(
@@ -234,7 +234,7 @@ class Campaigns:
                        Instance.deployment_id, Instance.process_id)
                 .join(Candidate, Candidate.id == HumanTask.instance_id).join(Instance, Instance.id == Candidate.id)
                 .where(HumanTask.task_id.in_(task_ids), Candidate.campaign_id == campaign_id)).all()
-            deployments = {r.deployment_id: session.get(Deployment, r.deployment_id) for r in rows}
+            deployments = {r.deployment_id: session.get_one(Deployment, r.deployment_id) for r in rows}
         found = {r.task_id: r for r in rows}
         missing = [t for t in task_ids if t not in found]
         if missing:
@@ -293,7 +293,7 @@ class Campaigns:
         with self.runtime.db.transaction(write=False) as session:
             where = [Candidate.campaign_id == campaign_id] + ([Candidate.unit == unit] if unit is not None else [])
             candidates = session.scalars(select(Candidate).where(*where)).all()
-            quota_use = []
+            quota_use: list[dict] = []
             for quota in config["quotas"]:
                 if unit is not None and quota["unit"] != unit:
                     continue

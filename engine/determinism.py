@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import time as _time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterator
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _spiff_timer
 import SpiffWorkflow.task as _spiff_task

@@ -13,9 +13,9 @@ from .errors import Conflict, NotFound
 from .inbox import task_row
 from .models import HumanTask, Instance, TaskData, TaskSnapshot
 from .spiff import REGISTRY
+from .storable import require_storable
 from .task_subject import TaskSubject, candidate_ref, task_subject
 from .task_tables import TaskDraft, TaskReminder
-from .storable import require_storable
 
 
 @dataclass

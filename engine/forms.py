@@ -310,7 +310,7 @@ class FormRegistry:
         time): a publicity posted "last week" would end at once and skip its 5 working days."""
         schema = self.resolved(name)
         errors = {path: f"不能早于今天（{today.year}年{today.month}月{today.day}日）；更正已过去的日期须由系统管理员办理并说明理由"
-                  for path, value in _not_before_today(schema, data) if _parsed_date(value) and _parsed_date(value) < today}
+                  for path, value in _not_before_today(schema, data) if (day := _parsed_date(value)) and day < today}
         if errors:
             labels = self.labels(name, errors)
             raise ValidationFailed(summary(errors, labels), field_errors=errors, field_labels=labels)
@@ -401,7 +401,8 @@ def inline_refs(schema, resolver, depth: int = 0):
 def field_position(schema: dict, path: str) -> tuple:
     """Where a field stands in the form (properties in their order, array items by index), so that
     errors read from top to bottom as the form does; unknown parts sort last."""
-    position, node = [], schema
+    position: list[int] = []
+    node: dict | None = schema
     for part in path.split("."):
         if isinstance(node, dict) and part.isdigit() and isinstance(node.get("items"), dict):
             position.append(int(part))
@@ -417,7 +418,8 @@ def field_label(schema: dict, path: str) -> str | None:
     """The titles along a dotted path of a resolved schema, joined (array indexes shown as 第 N 项)."""
     if path == ROOT_FIELD:
         return None
-    titles, node = [], schema
+    titles: list[str] = []
+    node: dict | None = schema
     for part in path.split("."):
         if not isinstance(node, dict):
             return None

@@ -2,13 +2,14 @@
 that timers stay standard `timeDate` expressions and every due date is visible in the task data."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Callable
 
 from .config import TIMEZONE
 from .determinism import current_time
 from .errors import CalendarError
-from .workdays import WorkdayCalendar, deadline_end as _deadline_end
+from .workdays import WorkdayCalendar
+from .workdays import deadline_end as _deadline_end
 
 
 def _as_date(value) -> date:

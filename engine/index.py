@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -13,6 +11,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
 
 from .db import Writes, built_once
 from .models import HumanTask, Timer
@@ -108,7 +108,7 @@ def _sync_human_tasks(writes: Writes, instance_id, states, written, lanes, at, a
             continue
         if known == state:
             continue
-        change = {"b_task": task_id, "state": state}
+        change: dict[str, object] = {"b_task": task_id, "state": state}
         if state == "completed":
             change.update(completed_at=at, completed_by=actor)
         elif state == "ready":  # reopened by 退回/撤回: its deadline is whatever waits now

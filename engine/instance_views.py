@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
 
-from .access import Forbidden, Principal, READ_ALL
-from .errors import NotFound, ValidationFailed
+from .access import READ_ALL, Forbidden, Principal
+from .appliers import PROTECTED
 from .definitions import latest_for_process
+from .errors import NotFound, ValidationFailed
 from .models import Deployment, Event, HumanTask, Instance
 from .runtime import InstanceView
 from .safe_xml import parse_xml
 from .spiff import all_workflows
-from .appliers import PROTECTED
 
 WIDE_READERS = READ_ALL | {"office", "leading"}  # campaign-wide roles read every candidate
 _BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

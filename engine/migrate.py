@@ -34,7 +34,7 @@ def downgrade(db: Database, revision: str) -> None:
         command.downgrade(_config(connection), revision)
 
 
-def schema_revisions(db: Database) -> tuple[str | None, str]:
+def schema_revisions(db: Database) -> tuple[str | None, str | None]:
     """(the database's Alembic revision or None, the code's head revision)."""
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -11,6 +12,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -20,7 +22,8 @@ from .timeutil import UTCDateTime
 
 
 class Base(DeclarativeBase):
-    pass
+    # Every model here maps one Table; typed so, Core statements on `Model.__table__` type-check.
+    __table__: ClassVar[Table]
 
 
 class Deployment(Base):
@@ -173,5 +176,11 @@ class CalendarYear(Base):
 
 
 # Tables defined in their own modules register on the same metadata (migrations, create_all).
-from . import campaign_models  # noqa: E402,F401
-from . import idempotency, inbox, task_tables, uploads, users  # noqa: E402,F401  (users, tokens, task side tables, idempotency keys)
+from . import (  # noqa: E402,F401  (users, tokens, task side tables, idempotency keys)
+    campaign_models,  # noqa: E402,F401
+    idempotency,
+    inbox,
+    task_tables,
+    uploads,
+    users,
+)

@@ -2,9 +2,9 @@
 with the stored snapshot. Same inputs, same code (appliers), same recorded times and task ids."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Callable
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ def rebuild(session: Session, instance: Instance, specs: SpecLibrary, script_eng
     events = events_of(session, instance.id, upto)
     if not events or events[0].type != "instance_started":
         raise NotFound("该实例没有可重放的事件")
-    deployment = session.get(Deployment, instance.deployment_id)
+    deployment = session.get_one(Deployment, instance.deployment_id)
     process = specs.get(deployment, instance.process_id)
     shadow = SimpleNamespace(id=instance.id, id_counter=0)
     live, _ = new_workflow(shadow, process, script_engine, events[0].at)
@@ -52,7 +52,7 @@ def rebuild(session: Session, instance: Instance, specs: SpecLibrary, script_eng
 
 def verify_replay(session: Session, instance: Instance, specs: SpecLibrary, script_engine) -> ReplayReport:
     replayed, counter = rebuild(session, instance, specs, script_engine)
-    deployment = session.get(Deployment, instance.deployment_id)
+    deployment = session.get_one(Deployment, instance.deployment_id)
     stored = load(session, instance, specs.get(deployment, instance.process_id), script_engine).workflow
     differences = compare(full_state(stored), full_state(replayed))
     if counter != instance.id_counter:

@@ -7,16 +7,17 @@ import copy
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Any
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import eventlog, index, snapshot
 from .appliers import MessageNotWaiting, apply, instance_item, protect_routing
@@ -26,9 +27,9 @@ from .definitions import SpecLibrary, latest_for_process
 from .determinism import command_context
 from .errors import Conflict, NotFound, PingxuanError, ScriptError, ValidationFailed
 from .index import form_properties, timer_due
+from .models import Deployment, HumanTask, Instance
 from .spiff import find_task
 from .storable import require_storable
-from .models import Deployment, HumanTask, Instance
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,10 @@ class Command:
 
     instance_id: str
     event_type: str
-    payload: object
+    payload: Any  # a dict, or a function (live workflow, time) -> dict | None
     expected_version: int | None = None
-    check: Callable[[Session, "snapshot.LiveWorkflow", datetime], None] | None = None
-    after: Callable[[Writes, "snapshot.LiveWorkflow", datetime], None] | None = None
+    check: Callable[[Session, snapshot.LiveWorkflow, datetime], None] | None = None
+    after: Callable[[Writes, snapshot.LiveWorkflow, datetime], None] | None = None
 
 
 _BRIEF_COLUMNS = ("task_id", "spec_name", "title", "lane", "role", "unit", "form", "due_at")
@@ -72,14 +73,14 @@ class Runtime:
     def __init__(self, db: Database, script_engine, *, lanes: dict | None = None, forms=None,
                  clock: Callable[[], datetime] = utcnow, cache_size: int = 2000):
         self.db, self.script_engine, self.lanes, self.forms, self.clock = db, script_engine, lanes or {}, forms, clock
-        # Called inside each command's transaction after it ran: (session, instance, workflow, ids of
-        # the user tasks it closed).
+        # Called inside each command's transaction after it ran: (its writes, instance, workflow, ids
+        # of the user tasks it closed).
         # Higher layers (campaigns) keep their read models in step without the runtime knowing them.
-        self.observers: list[Callable[[Session, Instance, BpmnWorkflow], None]] = []
+        self.observers: list[Callable[[Writes, Instance, BpmnWorkflow, list[str]], None]] = []
         # Called before each command opens its transaction: caches that host functions read (the
         # calendar) refresh here, so a command never needs a second pooled connection inside its
         # transaction (under load that starves the pool and deadlocks until the pool times out).
-        self.before_command: list[Callable[[], None]] = []
+        self.before_command: list[Callable[[], object]] = []
         # Called inside each command's read transaction, after every check and before anything is
         # worked out: (session, [(instance id, task, payload) of each task completion], writes). A
         # guard may refuse the whole command, add to a payload what the event must record (the rules
@@ -331,7 +332,7 @@ class Runtime:
         return instance
 
     def _load(self, session: Session, instance: Instance) -> snapshot.LiveWorkflow:
-        deployment = session.get(Deployment, instance.deployment_id)
+        deployment = session.get_one(Deployment, instance.deployment_id)
         specs = self.specs.get(deployment, instance.process_id)
         return snapshot.load(session, instance, specs, self.script_engine)
 
@@ -435,8 +436,8 @@ def _put(data: dict, path, value) -> None:
     data[path[-1]] = value
 
 
-def new_workflow(instance: Instance, specs, script_engine, at: datetime) -> tuple[snapshot.LiveWorkflow, dict]:
-    """Construct the workflow (Spiff creates its first tasks here, so ids start at 0 in a command
+def new_workflow(instance: Any, specs, script_engine, at: datetime) -> tuple[snapshot.LiveWorkflow, dict]:
+    """`instance`: the row, or replay's stand-in with the same id and id_counter. Construct the workflow (Spiff creates its first tasks here, so ids start at 0 in a command
     context); returns it with the creation order of those tasks and advances the id counter."""
     with command_context(instance.id, instance.id_counter, at) as ids:
         wf = BpmnWorkflow(specs.spec, specs.subprocess_specs, script_engine=script_engine)

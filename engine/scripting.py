@@ -10,12 +10,11 @@ import sys
 import time
 import traceback
 import types
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Callable
 
 from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
-from RestrictedPython.Guards import (guarded_iter_unpack_sequence, guarded_unpack_sequence, raise_,
-                                     safe_builtins, safer_getattr)
+from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, raise_, safe_builtins, safer_getattr
 from RestrictedPython.PrintCollector import PrintCollector
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES, copy_locations
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException

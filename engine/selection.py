@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.util.task import TaskState
 
 from . import rules
 from .campaign_models import Campaign, Candidate, CandidateSelection
@@ -21,7 +21,6 @@ from .contract import APPROVED, outcomes
 from .db import Writes, built_once
 from .errors import Conflict
 from .index import form_properties
-
 
 
 class RuleBreached(Conflict):
@@ -145,8 +144,8 @@ class SelectionGuard:
             if task is None or task.state != TaskState.COMPLETED:
                 continue
             campaign_id = task.data.get("campaign_id") or data_campaign
-            config = self._configs.get(campaign_id)
-            if config is None:
+            config = self._configs.get(campaign_id) if campaign_id else None
+            if config is None or not campaign_id:
                 continue
             stage, _ = step_of(task)
             if stage is not None:

@@ -5,12 +5,12 @@ import gc
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
-from .campaigns import Campaigns
 from .calendar_store import CalendarCache, ensure_seeded
+from .campaigns import Campaigns
 from .config import Settings
 from .db import Database
 from .forms import FormRegistry
@@ -34,20 +34,19 @@ class CalendarProvider:
 
     def __call__(self) -> WorkdayCalendar:
         with self._lock:
-            if self._calendar is None:
-                self._load()
-            return self._calendar
+            return self._calendar or self._load()
 
     def refresh(self) -> WorkdayCalendar:
         with self._lock:
             if self._calendar is None or time.monotonic() - self._checked > self.recheck_seconds:
-                self._load()
+                return self._load()
             return self._calendar
 
-    def _load(self) -> None:
+    def _load(self) -> WorkdayCalendar:
         with self.db.transaction(write=False) as session:
-            self._calendar = self._cache.get(session)
+            self._calendar = calendar = self._cache.get(session)
         self._checked = time.monotonic()
+        return calendar
 
     def invalidate(self) -> None:
         with self._lock:

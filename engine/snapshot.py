@@ -7,22 +7,28 @@ from __future__ import annotations
 
 import json
 import marshal
-from hashlib import blake2b
 from collections import defaultdict
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from uuid import UUID
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
 
 from .db import StaleRow, Writes
 from .models import Instance, SubprocessShell, TaskData, TaskSnapshot
-from .spiff import (ProcessSpecs, all_workflows, restore_workflow, subprocess_shell_json, task_data_json,
-                    task_shape_json, workflow_shell_json)
-
+from .spiff import (
+    ProcessSpecs,
+    all_workflows,
+    restore_workflow,
+    subprocess_shell_json,
+    task_data_json,
+    task_shape_json,
+    workflow_shell_json,
+)
 
 _MAY_CHANGE_IN_PLACE = TaskState.STARTED | TaskState.WAITING
 

@@ -4,10 +4,10 @@ Each checks that the user holds the task (engine.access), then runs one runtime 
 state change is an event in the instance's hash chain and replays through engine.appliers."""
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
 
 from .access import Forbidden, Principal, holds, require_holds
 from .errors import Conflict, NotFound, ValidationFailed

@@ -7,8 +7,8 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import and_, or_, select, update
@@ -46,7 +46,7 @@ def release_dead_local_claims(runtime: Runtime) -> int:
         owners = session.scalars(
             select(Timer.lease_owner).distinct()
             .where(Timer.status == "waiting", Timer.lease_owner.like(f"{host}:%"))).all()
-        dead = [o for o in owners if (pid := o.split(":")[1]).isdigit() and not _pid_alive(int(pid))]
+        dead = [o for o in owners if o and (pid := o.split(":")[1]).isdigit() and not _pid_alive(int(pid))]
         if not dead:
             return 0
         return session.execute(

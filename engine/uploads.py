@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .access import Forbidden, Principal, READ_ALL
+from .access import READ_ALL, Forbidden, Principal
 from .errors import NotFound, ValidationFailed
 from .models import Base
 from .timeutil import UTCDateTime

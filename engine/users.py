@@ -118,7 +118,7 @@ def authenticate(session: Session, name: str, password: str) -> Principal:
     if stored is None or stored == _UNUSABLE:
         check_password_hash(_dummy_hash(), password)  # same work whether or not the user exists
         raise AuthenticationFailed("用户名或密码错误")
-    if not check_password_hash(stored, password):
+    if user is None or not check_password_hash(stored, password):
         raise AuthenticationFailed("用户名或密码错误")
     return user.principal()
 

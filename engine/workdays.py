@@ -6,8 +6,8 @@ State Council publishes it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Mapping
 
 from .config import TIMEZONE
 from .errors import CalendarError
@@ -66,7 +66,7 @@ class WorkdayCalendar:
         self._years = frozenset(int(y) for y in years)
 
     @classmethod
-    def from_chinesecalendar(cls) -> "WorkdayCalendar":
+    def from_chinesecalendar(cls) -> WorkdayCalendar:
         days, years = chinesecalendar_days()
         return cls(days, years)
 

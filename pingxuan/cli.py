@@ -147,7 +147,8 @@ def timers(ctx: click.Context, once: bool) -> None:
 def serve(host: str, port: int, workers: int, threads: int, timeout: int, graceful_timeout: int,
           keep_alive: int, read_timeout: float, no_timers: bool, pidfile: str | None) -> None:
     """启动 Web 服务（gunicorn；含定时器调度）。kill -HUP 主进程可平滑重启工作进程。"""
-    from .server import ServeOptions, serve as run
+    from .server import ServeOptions
+    from .server import serve as run
 
     options = ServeOptions(host=host, port=port, workers=workers, threads=threads, timeout=timeout,
                            graceful_timeout=graceful_timeout, keepalive=keep_alive, read_timeout=read_timeout,

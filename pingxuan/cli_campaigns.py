@@ -10,7 +10,7 @@ import click
 from sqlalchemy import select
 
 from engine.campaign_models import Campaign
-from engine.config import Settings, TIMEZONE
+from engine.config import TIMEZONE, Settings
 from engine.errors import PingxuanError
 
 from .actors import Actors
@@ -18,7 +18,7 @@ from .clock import FastClock
 
 DEMO_PREFIX = "【演示】"
 # Fictional candidates: (name, award type, candidate type, tags); units come from the variant's quota table.
-DEMO_PEOPLE = [("演示机加工车间", "collective", "国有企业", []), ("演示技术员甲", "individual", "非公企业", []),
+DEMO_PEOPLE: list[tuple] = [("演示机加工车间", "collective", "国有企业", []), ("演示技术员甲", "individual", "非公企业", []),
                ("演示工程师乙", "individual", "国有企业", []), ("演示研发中心", "collective", "非公企业", []),
                ("演示班组长丙", "individual", "国有企业", [])]
 

@@ -20,9 +20,9 @@ import click
 from sqlalchemy import func, select
 
 from engine import definitions, migrate
-from engine.catalog import deploy
 from engine.campaign_models import Candidate
-from engine.config import Settings, TIMEZONE
+from engine.catalog import deploy
+from engine.config import TIMEZONE, Settings
 from engine.db import Database
 from engine.services import build, seed_calendar, tune_gc
 

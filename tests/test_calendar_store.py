@@ -13,8 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
 from engine import calendar_store
-from engine.calendar_store import SEED_SOURCE, CalendarCache, import_year_file, load_calendar
-from engine.calendar_store import seed_from_chinesecalendar
+from engine.calendar_store import SEED_SOURCE, CalendarCache, import_year_file, load_calendar, seed_from_chinesecalendar
 from engine.db import Database, make_engine
 from engine.errors import ValidationFailed
 from engine.models import Base, CalendarYear, Holiday

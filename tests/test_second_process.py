@@ -8,8 +8,8 @@ import pytest
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
 from engine import audit
-from engine.models import Deployment
 from engine.config import REPO_ROOT, Settings
+from engine.models import Deployment
 from engine.services import build
 from tests.conftest import deploy_folder
 from tests.test_runtime import run_to_opinions

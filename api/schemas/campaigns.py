@@ -3,8 +3,23 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, validate
 
-from .base import (BaseSchema, CapStatusSchema, Bool, Date, DateTime, Dict, Float, Int, List, Nested, PageArgsSchema, PageMetaSchema,
-                   Str, length, one_of)
+from .base import (
+    BaseSchema,
+    Bool,
+    CapStatusSchema,
+    Date,
+    DateTime,
+    Dict,
+    Float,
+    Int,
+    List,
+    Nested,
+    PageArgsSchema,
+    PageMetaSchema,
+    Str,
+    length,
+    one_of,
+)
 from .instances import InstanceViewSchema
 from .tasks import MAX_BATCH
 

@@ -4,8 +4,7 @@ from marshmallow import validate
 
 from engine.inbox import SORTS
 
-from .base import (BaseSchema, Bool, DateTime, Dict, Int, List, Nested, PageArgsSchema, PageMetaSchema, Str,
-                   length, one_of)
+from .base import BaseSchema, Bool, DateTime, Dict, Int, List, Nested, PageArgsSchema, PageMetaSchema, Str, length, one_of
 from .instances import InstanceViewSchema
 
 MAX_BATCH = 200

@@ -43,7 +43,7 @@ _JINJA = _CompiledOnce()
 
 def recommendation_step(docs, record: records.CandidateRecord) -> records.Step:
     """The last time the candidate's recommendation form was filled (again after a return)."""
-    steps = [s for s in record.steps if s.form in docs.approval_forms]
+    steps = [s for s in record.steps if s.form is not None and s.form in docs.approval_forms]
     if not steps:
         raise NotFound(f"推荐对象「{record.name}」尚未填写推荐审批表")
     return steps[-1]
@@ -58,6 +58,7 @@ def render_record(services, record: records.CandidateRecord) -> GeneratedFile:
     forms_dir = services.settings.forms_dir
     docs = variant_docs(forms_dir, record.variant)
     step = recommendation_step(docs, record)
+    assert step.form is not None  # recommendation_step only returns steps with a form
     rule = docs.approval_form(step.form)
     template = DocxTemplate(rule.template)
     photo_bytes = records.photo(services, record, step.data)

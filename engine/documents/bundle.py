@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Callable
+from collections.abc import Callable
 
 from ..access import Principal
 from ..errors import NotFound

@@ -3,8 +3,8 @@ a campaign or a posting) and the format asked for. Formats a kind cannot give ar
 Chinese message before anything is generated."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import select
 

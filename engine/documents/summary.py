@@ -4,8 +4,8 @@ recommendation order, for one recommending unit or the whole campaign; printable
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side

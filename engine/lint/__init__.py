@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lxml import etree
+
 from ..errors import DefinitionError
 from ..safe_xml import parse_xml
 from .contract import check_outcomes, check_publicity, check_task_properties
@@ -38,7 +40,8 @@ def load_lanes(path: str | Path) -> dict[str, dict]:
 def lint_bundle(files: dict[str, str], forms_dir: Path, lanes: dict[str, dict]) -> list[LintMessage]:
     """All problems found in `files` (relative path → XML text); an empty list means deployable."""
     report = Report()
-    bpmn_trees, dmn_trees = {}, {}
+    bpmn_trees: dict[str, etree._ElementTree] = {}
+    dmn_trees: dict[str, etree._ElementTree] = {}
     unreadable: set[str] = set()
     for file, text in sorted(files.items()):
         kind = bpmn_trees if file.endswith(".bpmn") else dmn_trees if file.endswith(".dmn") else None

@@ -15,8 +15,8 @@ def check_task_properties(report: Report, file: str, tree) -> None:
         task = next((a for a in prop.iterancestors() if a.tag.startswith("{" + NS["bpmn"])), None)
         if name not in TASK_PROPERTIES:
             report.add(file, task, f"未知的扩展属性 {name}（程序只识别：{'、'.join(TASK_PROPERTIES)}）")
-        elif TASK_PROPERTIES[name] is not None and value not in TASK_PROPERTIES[name]:
-            report.add(file, task, f"扩展属性 {name} 的值应为 {'、'.join(TASK_PROPERTIES[name])} 之一，当前为 {value!r}")
+        elif (allowed := TASK_PROPERTIES[name]) is not None and value not in allowed:
+            report.add(file, task, f"扩展属性 {name} 的值应为 {'、'.join(allowed)} 之一，当前为 {value!r}")
 
 
 def check_publicity(report: Report, file: str, tree) -> None:

@@ -47,7 +47,7 @@ def _schema_valid(report: Report, file: str, doc, validator) -> bool:
     except ValidationException as exc:
         text = exc.args[0] if exc.args else ""
         for ns, prefix in _PREFIXES.items():
-            text = text.replace("{%s}" % ns, prefix)
+            text = text.replace(f"{{{ns}}}", prefix)
         report.add_raw(file, None, None, f"不符合 {'DMN' if file.endswith('.dmn') else 'BPMN 2.0'} XSD"
                        f"（第 {exc.line_number} 行）：{text}")
         return False

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import NotFound
 from engine.documents import opinion_forms, records
 from engine.documents.display import cn_date
+from engine.errors import NotFound
 from tests.documents.helpers import OFFICE
 from tests.documents.test_approval_form import text_of
 

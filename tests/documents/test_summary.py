@@ -48,6 +48,7 @@ def test_staff_cannot_print_another_units_summary(services, decided_000):
 
 def test_recommendation_order_within_a_unit(services, clock):
     from datetime import datetime, timezone
+
     from tests.documents.helpers import campaign, nominate_filled
     campaign_id = campaign(services, clock, {"variant": "001", "start": datetime(2026, 6, 15, 2, tzinfo=timezone.utc)})
     names = ["张一", "王二", "李三"]

@@ -17,8 +17,8 @@ from tests.scenarios.test_000 import V000, run_until_publicity
 @pytest.fixture
 def eventful(services, clock):
     campaign_id = campaign(services, clock, V000)
-    head = nominate_filled(services, campaign_id, "000", "江津区", "individual", "周企业", "非公企业", ["企业负责人"])
-    refused = nominate_filled(services, campaign_id, "000", "万州区", "individual", "吴否定", "非公企业", photo_seed=3)
+    nominate_filled(services, campaign_id, "000", "江津区", "individual", "周企业", "非公企业", ["企业负责人"])
+    nominate_filled(services, campaign_id, "000", "万州区", "individual", "吴否定", "非公企业", photo_seed=3)
     objected = nominate_filled(services, campaign_id, "000", "涪陵区", "individual", "郑异议", "非公企业", photo_seed=4)
     actors = Actors(services, Policy(adverse={"吴否定": "税务"}))
     run_until_publicity(services, actors, objected)

@@ -16,7 +16,7 @@ from engine.campaigns import RatioCapBreached
 from engine.models import Event, HumanTask, Instance, Timer
 from engine.timers import sweep
 from pingxuan.actors import Actors, Policy
-from tests.scenarios.helpers import demo, setup, candidate, events, ready_tasks, waiting_timers
+from tests.scenarios.helpers import candidate, demo, events, ready_tasks, setup, waiting_timers
 
 BEIJING_10AM = 2  # 10:00 Beijing == 02:00 UTC
 
@@ -121,6 +121,7 @@ def check_objection(services, clock, v):
 
 def check_deadline(services, clock, v):
     from datetime import date
+
     from engine.workdays import deadline_end
     campaign_id = setup(services, clock, v)
     c = nominate(services, campaign_id, v["unit"], "collective", v["collective"])
@@ -222,8 +223,9 @@ def check_ratio_cap(services, clock, v):
 
 def check_holiday_publicity(services, clock, v, posted_on: datetime, last_day: str):
     """Post the unit publicity on `posted_on` and compare the stored last day and timer due date."""
-    from engine.workdays import deadline_end
     from datetime import date
+
+    from engine.workdays import deadline_end
     campaign_id = setup(services, clock, v)
     c = nominate(services, campaign_id, v["unit"], "collective", v["collective"])
     actors = Actors(services)

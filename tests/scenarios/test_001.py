@@ -9,16 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import audit
-from engine.errors import ValidationFailed
-from engine.campaign_models import Candidate
+from engine.campaign_models import Candidate, CandidateSelection
 from engine.campaigns import RatioCapBreached
-from engine.campaign_models import CandidateSelection
-from tests.scenarios.test_000 import decide, drive_to
 from engine.config import REPO_ROOT
+from engine.errors import ValidationFailed
 from engine.models import Event, HumanTask
 from engine.timers import sweep
 from pingxuan.actors import Actors, Policy
 from tests.conftest import deploy_folder
+from tests.scenarios.test_000 import decide, drive_to
 
 
 @pytest.fixture

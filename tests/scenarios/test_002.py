@@ -9,8 +9,14 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.scenarios.test_000 import (
-    BEIJING_10AM, check_adverse, check_deadline, check_happy, check_holiday_publicity, check_objection,
-    check_quota, check_ratio_cap,
+    BEIJING_10AM,
+    check_adverse,
+    check_deadline,
+    check_happy,
+    check_holiday_publicity,
+    check_objection,
+    check_quota,
+    check_ratio_cap,
 )
 
 V002 = {

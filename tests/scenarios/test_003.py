@@ -16,7 +16,7 @@ from engine.config import TIMEZONE
 from engine.timers import sweep
 from engine.workdays import deadline_end
 from pingxuan.actors import Actors, Policy
-from tests.scenarios.helpers import demo, setup, candidate, candidate_count, events, ready_tasks, waiting_timers
+from tests.scenarios.helpers import candidate, candidate_count, demo, events, ready_tasks, setup, waiting_timers
 
 
 def beijing(y, m, d, hour=10) -> datetime:

@@ -9,9 +9,21 @@ import pytest
 
 from engine.campaigns import RatioCapBreached
 from pingxuan.actors import Actors, Policy
-from tests.scenarios.test_003 import (beijing, check_adverse, check_deadline, check_happy, check_holiday_publicity,
-                                      check_objection, check_quota, events, nominate, ready_tasks, review_form,
-                                      run_to_review, setup)
+from tests.scenarios.test_003 import (
+    beijing,
+    check_adverse,
+    check_deadline,
+    check_happy,
+    check_holiday_publicity,
+    check_objection,
+    check_quota,
+    events,
+    nominate,
+    ready_tasks,
+    review_form,
+    run_to_review,
+    setup,
+)
 
 V004 = {
     "variant": "004",

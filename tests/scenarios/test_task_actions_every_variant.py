@@ -13,8 +13,7 @@ from engine.config import REPO_ROOT
 from engine.errors import Conflict
 from pingxuan.actors import Actors
 from tests.conftest import deploy_folder
-from tests.scenarios.helpers import setup
-from tests.scenarios.helpers import events, ready_tasks
+from tests.scenarios.helpers import events, ready_tasks, setup
 from tests.scenarios.test_000 import V000
 from tests.scenarios.test_002 import V002
 from tests.scenarios.test_003 import V003

@@ -4,11 +4,11 @@ and the simulated offices (as `pingxuan simulate`) screen out the rest (差额�
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from engine.campaign_models import Candidate, CandidateSelection
 from engine.config import REPO_ROOT
 from pingxuan.actors import Actors, Policy
-from sqlalchemy import func, select
 from tests.conftest import deploy_folder
 from tests.scenarios.test_000 import V000
 from tests.scenarios.test_003 import V003

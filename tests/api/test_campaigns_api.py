@@ -226,19 +226,26 @@ def test_publicity_posting_and_objections(capi, v001, clock):
     assert other["id"] not in {r["id"] for r in posted["results"]}
 
 
+def posting_ready(capi, v001, name):
+    """A 渝中区 candidate whose 审批表 is in, with its unit publicity's posting task open and a form."""
+    cid = create(capi)
+    view = nominate(capi, cid, name).json
+    row = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]
+    data = demo("001/recommend_individual.json")
+    data["recommending_unit"], data["person"]["name"] = "渝中区", name
+    capi.submit(view["ready_tasks"][0]["task_id"], "yuzhong", data, view["version"])
+    [posting] = open_tasks(v001, cid, "张贴单位公示")
+    form = demo("common/publicity_posting.json")
+    form.update(scope="渝中区", posted_by="渝中区", candidates=[ref(row)])
+    return cid, view, posting, form
+
+
 def test_a_publicity_cannot_be_backdated_past_its_period(capi, v001, clock):
     """Defect: a posting dated last week ended at once and the candidate skipped its 5 working days.
     The command refuses a start date before today, by list or alone; an administrator may correct
     a past date with a reason, and the event records it."""
-    cid = create(capi)
-    view = nominate(capi, cid, "补录对象").json
-    row = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]
-    data = demo("001/recommend_individual.json")
-    data["recommending_unit"], data["person"]["name"] = "渝中区", "补录对象"
-    capi.submit(view["ready_tasks"][0]["task_id"], "yuzhong", data, view["version"])
-    [posting] = open_tasks(v001, cid, "张贴单位公示")
-    form = demo("common/publicity_posting.json")
-    form.update(scope="渝中区", posted_by="渝中区", start_date="2025-09-19", candidates=[ref(row)])  # a week ago
+    cid, view, posting, form = posting_ready(capi, v001, "补录对象")
+    form["start_date"] = "2025-09-19"  # a week ago
     before = capi.task(posting.task_id, "yuzhong")["version"]
 
     refused = capi.post(f"/api/campaigns/{cid}/publicity", "yuzhong", 422,
@@ -263,15 +270,8 @@ def test_a_publicity_cannot_be_backdated_past_its_period(capi, v001, clock):
 
 
 def test_a_posting_dated_today_or_later_starts_its_period(capi, v001, clock):
-    cid = create(capi)
-    view = nominate(capi, cid, "当日公示").json
-    row = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]
-    data = demo("001/recommend_individual.json")
-    data["recommending_unit"], data["person"]["name"] = "渝中区", "当日公示"
-    capi.submit(view["ready_tasks"][0]["task_id"], "yuzhong", data, view["version"])
-    [posting] = open_tasks(v001, cid, "张贴单位公示")
-    form = demo("common/publicity_posting.json")
-    form.update(scope="渝中区", posted_by="渝中区", start_date="2025-09-26", candidates=[ref(row)])
+    cid, _, posting, form = posting_ready(capi, v001, "当日公示")
+    form["start_date"] = "2025-09-26"
     capi.post(f"/api/campaigns/{cid}/publicity", "yuzhong", json={"task_ids": [posting.task_id], "form": form})
     stage = capi.get(f"/api/campaigns/{cid}/candidates", "office").json["items"][0]["stage"]
     assert "公示中（至 2025-10-" in stage  # five working days across National Day, not over at once

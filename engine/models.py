@@ -175,12 +175,7 @@ class CalendarYear(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-# Tables defined in their own modules register on the same metadata (migrations, create_all).
-from . import (  # noqa: E402,F401  (users, tokens, task side tables, idempotency keys)
-    campaign_models,  # noqa: E402,F401
-    idempotency,
-    inbox,
-    task_tables,
-    uploads,
-    users,
-)
+# Tables defined in their own modules register on the same metadata (migrations, create_all). Only
+# modules that define tables belong here: each imports nothing but this module's Base and leaf
+# modules, so that importing any engine module first never meets a half-initialised one.
+from . import campaign_models, idempotency, task_tables, uploads, users  # noqa: E402,F401

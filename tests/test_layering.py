@@ -38,3 +38,23 @@ def test_the_check_sees_a_banned_import(tmp_path):
     (tmp_path / "api" / "bad.py").write_text("from sqlalchemy import select\nimport engine.models\n", encoding="utf-8")
     assert offending("api", API_BANNED, tmp_path) == ["api/bad.py: sqlalchemy", "api/bad.py: sqlalchemy.select",
                                                       "api/bad.py: engine.models"]
+
+
+def test_every_engine_module_imports_first():
+    """No import circle: each engine module can be the first one a process imports (the documents
+    export did not, through engine/models.py's table registrations)."""
+    import subprocess
+    import sys
+
+    modules = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "engine").rglob("*.py")
+                     if "migrations" not in p.parts and p.name != "__init__.py")
+    script = ("import importlib, sys\nfailed = []\n"
+              f"for name in {modules!r}:\n"
+              "    for loaded in [m for m in sys.modules if m == 'engine' or m.startswith('engine.')]:\n"
+              "        del sys.modules[loaded]\n"
+              "    try:\n        importlib.import_module(name)\n"
+              "    except ImportError as exc:\n        failed.append(f'{name}: {exc}')\n"
+              "print('\\n'.join(failed))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

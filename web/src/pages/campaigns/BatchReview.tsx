@@ -10,6 +10,7 @@ import { describeError } from "../../lib/errors";
 import { Failure, Loading } from "../../layout/states";
 import { useCampaign, useCampaignTasks, useCandidates, type Dashboard } from "./api";
 import { CapsTable } from "./CapsTable";
+import { RulesTable, type RuleStatus } from "./RulesTable";
 import { failingRow, missingReasons, reviewForm, stageOf, type Choice, type ReviewRow } from "./reviewForm";
 
 const REVIEW_FORM = "common/review_decision.json";
@@ -19,6 +20,7 @@ interface Preview {
   approved: number;
   ok: boolean;
   caps: Dashboard["caps"];
+  rules: RuleStatus[];
 }
 
 export default function BatchReview() {
@@ -75,7 +77,7 @@ export default function BatchReview() {
       setChoices({});
       client.invalidateQueries();
     } catch (e) {
-      if (e instanceof ApiError && e.problem.code === "ratio_cap_breached") {
+      if (e instanceof ApiError && (e.problem.code === "rule_breached" || e.problem.code === "ratio_cap_breached")) {
         setAsking(true);
       } else {
         const row = e instanceof ApiError ? failingRow(e.problem) : null;
@@ -143,15 +145,17 @@ export default function BatchReview() {
         )}
       </Card>
       {rows.length > 0 && (
-        <Card title="比例限制（按当前选择实时计算）" size="small">
-          {preview.error ? <Failure error={preview.error} /> : <CapsTable caps={preview.data?.caps ?? []} loading={preview.isFetching && !preview.data} />}
-          {preview.data && !preview.data.ok && <Alert type="warning" showIcon title="按当前选择有比例超出限制，提交时须填写理由" style={{ marginTop: 8 }} />}
+        <Card title="名额与比例（按当前选择实时计算）" size="small">
+          {preview.error ? <Failure error={preview.error} /> : <RulesTable rules={preview.data?.rules ?? []} loading={preview.isFetching && !preview.data} />}
+          {(preview.data?.caps ?? []).length > 0 && <CapsTable caps={preview.data?.caps ?? []} />}
+          {preview.data && !preview.data.ok && <Alert type="warning" showIcon title="按当前选择有约束性规定超出限制，提交时须填写理由" style={{ marginTop: 8 }} />}
         </Card>
       )}
       <Modal open={asking} title="超出比例限制" okText="填写理由并提交" cancelText="返回修改" confirmLoading={busy}
         okButtonProps={{ disabled: !reason.trim() }} onOk={() => void submit(reason.trim())} onCancel={() => setAsking(false)}>
-        <p>按当前名单，以下比例超出限制。如确需通过，请填写理由（记入每个推荐对象的流程记录）：</p>
-        <CapsTable caps={(preview.data?.caps ?? []).filter((c) => !c.ok)} />
+        <p>按当前名单，以下规定超出限制。如确需通过，请填写理由（记入每个推荐对象的流程记录）：</p>
+        <RulesTable rules={(preview.data?.rules ?? []).filter((r) => !r.ok && r.force === "binding")} />
+        {(preview.data?.caps ?? []).some((c) => !c.ok) && <CapsTable caps={(preview.data?.caps ?? []).filter((c) => !c.ok)} />}
         <Input.TextArea aria-label="超出比例的理由" rows={3} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} style={{ marginTop: 8 }} />
       </Modal>
     </Space>

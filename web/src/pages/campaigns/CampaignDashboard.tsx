@@ -6,10 +6,13 @@ import { Failure, Loading } from "../../layout/states";
 import { DEADLINE_NAMES, useCampaign, useCandidates, useDashboard } from "./api";
 import { CandidateTable } from "./CandidateTable";
 import { CapsTable } from "./CapsTable";
+import { CampaignDocuments } from "./Documents";
+import { useUser } from "../../auth/session";
 import { barOption, Chart, funnelOption } from "./charts";
 
 export default function CampaignDashboard() {
   const { campaignId = "" } = useParams();
+  const user = useUser();
   const campaign = useCampaign(campaignId);
   const dashboard = useDashboard(campaignId);
   const candidates = useCandidates(campaignId);
@@ -47,7 +50,7 @@ export default function CampaignDashboard() {
               </Card>
             </Col>
           </Row>
-          <Card title="比例限制" size="small"><CapsTable caps={dashboard.data.caps} /></Card>
+          {dashboard.data.caps.length > 0 && <Card title="比例限制" size="small"><CapsTable caps={dashboard.data.caps} /></Card>}
           <Card title="各单位名额使用" size="small">
             <Table
               rowKey={(q) => `${q.unit}/${q.award_type}`}
@@ -57,12 +60,13 @@ export default function CampaignDashboard() {
               columns={[
                 { title: "推荐单位", dataIndex: "unit" },
                 { title: "类别", dataIndex: "award_type", render: awardName },
-                { title: "已用 / 名额", key: "use", render: (_, q) => `${q.used} / ${q.limit}` },
+                { title: "已推荐 / 可报送名额", key: "use", render: (_, q) => `${q.used} / ${q.limit}` },
               ]}
             />
           </Card>
         </>
       )}
+      <Card title="打印材料" size="small"><CampaignDocuments campaignId={campaignId} role={user.role} /></Card>
       <Card title="推荐对象" size="small">
         <CandidateTable data={candidates.data} loading={candidates.isLoading} awardName={awardName} fileName={c.name} />
       </Card>

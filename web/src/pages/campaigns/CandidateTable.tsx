@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { Page } from "../../api/types";
 import { download, toCsv } from "../../lib/csv";
 import type { CandidateRow } from "./api";
+import { CandidateDocuments } from "./Documents";
 
 interface Props {
   data: Page<CandidateRow> | undefined;
@@ -41,6 +42,7 @@ export function CandidateTable({ data, loading, awardName, fileName }: Props) {
           { title: "标签", dataIndex: "tags", render: (tags: string[]) => tags.join("、") || "—" },
           { title: "环节", dataIndex: "stage" },
           { title: "结果", dataIndex: "outcome", render: (v) => v ?? "进行中" },
+          { title: "材料", key: "documents", render: (_, c) => <CandidateDocuments candidateId={c.id} /> },
         ]}
       />
     </>

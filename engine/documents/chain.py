@@ -28,6 +28,15 @@ class ChainEntry:
         return bool(self.conclusion)
 
 
+def override_of(data: dict) -> dict:
+    """A review list's recorded override: {"reason", "breaches"} as the list recorded it — the
+    rules' `override_reason` in the form (issue 10), or the older `ratio_override`."""
+    if (data.get("ratio_override") or {}).get("reason"):
+        return data["ratio_override"]
+    reason = (data.get("override_reason") or "").strip()
+    return {"reason": reason, "breaches": []} if reason else {}
+
+
 @lru_cache(maxsize=64)  # schemas are files read once per process
 def levels(forms_dir: Path, form: str) -> tuple[tuple[str, str], ...]:
     """(path, title) of the form's approval levels: groups under `approvals` with no sub-groups."""
@@ -62,7 +71,7 @@ def _from_step(path: str, title: str, step: Step, candidate_id: str) -> ChainEnt
             conclusion += f"（{decision['reason']}）"
     else:
         conclusion = data.get("opinion") or data.get("conclusion") or "已办理"
-    override = data.get("ratio_override") or {}
+    override = override_of(data)
     if override.get("reason"):
         conclusion += f"；突破比例理由：{override['reason']}"
     signer = data.get("reviewer") or data.get("signer") or ""

@@ -12,6 +12,7 @@ from ..access import Principal
 from ..config import TIMEZONE
 from . import docx_style as style
 from . import records
+from .chain import override_of
 from .display import cn_date
 from .files import GeneratedFile, safe_name
 from .opinion_forms import OPINION_FORM
@@ -78,13 +79,12 @@ def build(services, campaign: records.CampaignRecord) -> GeneratedFile:
         para(f"关于{candidate.name}的异议：{step.data.get('finding', '')}经核实{upheld}，"
              f"{step.data.get('handling') or step.data.get('reason', '')}")
     heading("六、突破比例情况")
-    overrides = [(s, c) for c in candidates for s in c.steps if (s.data.get("ratio_override") or {}).get("reason")]
+    overrides = [(s, c, o) for c in candidates for s in c.steps if (o := override_of(s.data)).get("reason")]
     if not overrides:
         para("无。")
-    for step, candidate in overrides:
-        override = step.data["ratio_override"]
-        para(f"{step.title}通过{candidate.name}时超出比例限制（{'；'.join(override.get('breaches', []))}），"
-             f"理由：{override['reason']}。")
+    for step, candidate, override in overrides:
+        breaches = f"（{'；'.join(override['breaches'])}）" if override.get("breaches") else ""
+        para(f"{step.title}通过{candidate.name}时突破通知规定{breaches}，理由：{override['reason']}。")
     heading("七、推荐意见")
     para(f"结果：{_counts(candidates, lambda c: c.outcome or '进行中')}。")
     awarded = [c for c in candidates if c.outcome == "表彰"]

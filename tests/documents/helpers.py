@@ -37,7 +37,10 @@ def upload_photo(services, unit: str, file_name: str, seed: int = 1) -> str:
 
 def nominate_filled(services, campaign_id: str, variant: str, unit: str, award_type: str, name: str,
                     candidate_type: str, tags=(), person: dict | None = None, photo_seed: int | None = 1) -> str:
-    """Nominate and fill the recommendation form with the demo data, named for this candidate."""
+    """Nominate and fill the recommendation form with the demo data, named for this candidate. Only
+    the tags a variant lets a unit declare are declared; what the 审批表 decides its data derives
+    (docs/rules.md)."""
+    tags = [t for t in tags if t in services.campaigns.config(campaign_id)["tags"]]
     view = services.campaigns.nominate(campaign_id, unit=unit, award_type=award_type, candidate_type=candidate_type,
                                        name=name, tags=list(tags), actor="推荐单位经办人")
     [task] = [t for t in ready_tasks(services, view.id) if t.form and "/recommend_" in t.form or

@@ -36,7 +36,8 @@ CASES = {
 @pytest.mark.parametrize("variant", sorted(CASES))
 def test_variant_forms_print_the_record(services, clock, variant):
     start, nominees = CASES[variant]
-    campaign_id = campaign(services, clock, {"variant": variant, "start": start})
+    campaign_id = campaign(services, clock, {"variant": variant, "start": start, "created": V003["created"]}
+                           if variant == "003" else {"variant": variant, "start": start})
     ids = [nominate_filled(services, campaign_id, variant, unit, award, name, ctype, tags, photo_seed=i + 1)
            for i, (unit, award, ctype, name, tags) in enumerate(nominees)]
     outcomes = run(services, clock, campaign_id)

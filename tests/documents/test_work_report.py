@@ -17,7 +17,8 @@ from tests.scenarios.test_000 import V000, run_until_publicity
 @pytest.fixture
 def eventful(services, clock):
     campaign_id = campaign(services, clock, V000)
-    nominate_filled(services, campaign_id, "000", "江津区", "individual", "周企业", "非公企业", ["企业负责人"])
+    nominate_filled(services, campaign_id, "000", "江津区", "individual", "周企业", "非公企业",
+                    person={"identity": "企业负责人"})  # the 审批表 says so: 企业负责人 ≤10% is then broken
     nominate_filled(services, campaign_id, "000", "万州区", "individual", "吴否定", "非公企业", photo_seed=3)
     objected = nominate_filled(services, campaign_id, "000", "涪陵区", "individual", "郑异议", "非公企业", photo_seed=4)
     actors = Actors(services, Policy(adverse={"吴否定": "税务"}))
@@ -40,7 +41,8 @@ def test_report_tells_the_history(services, eventful):
     assert "税务对吴否定（万州区）出具否定意见" in text
     assert "公示期间共收到异议1件，核实1件" in text and "事迹数据与台账不符" in text and "不予递补" in text
     assert "周企业" in text and "经评选表彰工作专班研究，确需突破比例（模拟）" in text
-    assert "表彰1个" in text and "拟表彰（推荐）对象：周企业（江津区）" in text
+    # The office, within 000's binding 企业负责人 ≤10%, screens the head out at the next level.
+    assert "终止推荐（征求意见有否定意见）1个" in text and "取消资格（不予递补）1个" in text
     assert f"本次评选自{cn_date(V000['start'].date().isoformat())}开始推荐，共有3个推荐单位" in text
     assert "区县审核筛选：2025年8月" in text and "张贴单位公示（涪陵区）：2025年8月4日至2025年8月8日（5个工作日）" in text
 

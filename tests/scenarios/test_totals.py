@@ -19,9 +19,10 @@ from tests.scenarios.test_003 import V003
     (V003, "市级审核", "排序上报省评选表彰工作领导小组办公室"),
 ], ids=["000", "003"])
 def test_final_selection_keeps_within_the_totals(services, clock, v, final_stage, commended):
-    clock.set(v["start"])
+    clock.set(v.get("created", v["start"]))  # the campaign opens on its notice's date (003's 联系表 deadline)
     deploy_folder(services, REPO_ROOT / "processes" / v["variant"])
     cid = services.campaigns.create(v["variant"], "专班办公室", quota_scale=10)  # quotas do not bind here
+    clock.set(v["start"])
     config = services.campaigns.config(cid)
     types = config["candidate_types"]
     units = [q["unit"] for q in config["quotas"] if any(q["limits"].values())][:6]

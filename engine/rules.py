@@ -22,6 +22,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from . import datapath
+
 KINDS = ("cap", "limit", "minimum", "total", "quota", "pairing")
 FORCES = ("binding", "advisory")
 
@@ -56,12 +58,7 @@ class RuleStatus:
 # --- facts --------------------------------------------------------------------------------------
 
 def _field(data: dict, path: str):
-    value = data
-    for part in path.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
+    return datapath.get(data, path)
 
 
 def _holds(condition: dict, data: dict) -> bool:

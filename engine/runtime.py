@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import eventlog, index, snapshot
+from . import datapath, eventlog, index, snapshot
 from .appliers import MessageNotWaiting, apply, instance_item, protect_routing
 from .config import TIMEZONE
 from .db import Database, StaleRow, Writes
@@ -421,11 +421,7 @@ _MISSING = object()
 
 
 def _lookup(data, path):
-    for part in path:
-        if not isinstance(data, dict) or part not in data:
-            return _MISSING
-        data = data[part]
-    return data
+    return datapath.get(data, path, _MISSING)
 
 
 def _put(data: dict, path, value) -> None:

@@ -4,16 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..datapath import get  # noqa: F401  (re-exported: the documents read recorded data by path)
+
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def get(data: dict, path: str):
-    node = data
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def show(value) -> str:

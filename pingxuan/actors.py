@@ -179,17 +179,24 @@ class Actors:
         """Act, and when nothing is open move the clock to the next timer and fire it, until every
         candidate has an outcome. `clock` must be settable (tests' Clock, simulate's FastClock)."""
         for _ in range(max_rounds):
-            acted = self.act(campaign_id)
-            if on_round:
-                on_round()
-            if acted:
-                continue
-            due = self._next_due(campaign_id)
-            if due is None:
+            if not self.step(campaign_id, clock, on_round):
                 break
-            clock.set(due + timedelta(seconds=1))
-            self._fire_due(campaign_id)
         return self.outcomes(campaign_id)
+
+    def step(self, campaign_id: str, clock, on_round=None) -> bool:
+        """One round: act on every open task or, with none open, move the clock past the next timer
+        and fire what is due. False when nothing is open and nothing waits (the campaign is over)."""
+        acted = self.act(campaign_id)
+        if on_round:
+            on_round()
+        if acted:
+            return True
+        due = self._next_due(campaign_id)
+        if due is None:
+            return False
+        clock.set(due + timedelta(seconds=1))
+        self._fire_due(campaign_id)
+        return True
 
     def _next_due(self, campaign_id: str):
         with self.services.db.transaction(write=False) as session:

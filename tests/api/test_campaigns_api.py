@@ -72,12 +72,7 @@ def drive_until(services, clock, cid, title, max_rounds=100) -> list[HumanTask]:
         found = open_tasks(services, cid, title)
         if found:
             return found
-        if actors.act(cid):
-            continue
-        due = actors._next_due(cid)
-        assert due is not None, f"no open task and no timer before {title}"
-        clock.set(due + timedelta(seconds=1))
-        sweep(services.runtime)
+        assert actors.step(cid, clock), f"no open task and no timer before {title}"
     raise AssertionError(f"{title} never opened")
 
 
@@ -288,14 +283,7 @@ def test_a_department_sees_whom_it_vets_and_answers_only_as_itself(capi, v001, c
             people[name] = Person(name, "staff", unit, raw)
     cid = create(capi)
     view = nominate(capi, cid, "被征求意见对象", candidate_type="机关事业单位").json
-    actors = Actors(v001)
-    for _ in range(30):  # the unit's steps and its publicity, until the departments are asked
-        if any(t.title == "填写征求意见表" for t in open_tasks(v001, cid)):
-            break
-        if not actors.act(cid):
-            clock.set(actors._next_due(cid) + timedelta(seconds=1))
-            actors._fire_due(cid)
-    task = next(t for t in open_tasks(v001, cid, "填写征求意见表") if t.unit == "纪检监察")
+    task = next(t for t in drive_until(v001, clock, cid, "填写征求意见表") if t.unit == "纪检监察")
 
     form = capi.get(f"/api/tasks/{task.task_id}/form", "jijian2").json
     assert form["data"]["department"] == "纪检监察"

@@ -63,13 +63,8 @@ def test_every_round_asks_exactly_its_decision_table_row(services, clock, varian
     actors = Actors(services)
     for _ in range(200):  # as Actors.run_to_decision, looking at the open opinion tasks before each act
         asked_rounds(services, campaign_id, seen)
-        if actors.act(campaign_id):
-            continue
-        due = actors._next_due(campaign_id)
-        if due is None:
+        if not actors.step(campaign_id, clock):
             break
-        clock.set(due + timedelta(seconds=1))
-        actors._fire_due(campaign_id)
     assert "进行中" not in actors.outcomes(campaign_id)
 
     stages = {stage for stage, _ in table}

@@ -39,12 +39,7 @@ def holder(task, name: str) -> Principal:
 
 def advance(actors: Actors, campaign_id: str, clock) -> None:
     """One round of work, or, with nothing open, the clock moved to the next timer and it fired."""
-    if actors.act(campaign_id):
-        return
-    due = actors._next_due(campaign_id)
-    assert due is not None, "nothing open and nothing to wait for"
-    clock.set(due + timedelta(seconds=1))
-    actors._fire_due(campaign_id)
+    assert actors.step(campaign_id, clock), "nothing open and nothing to wait for"
 
 
 def only_task(services, instance_id):

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from flask import Response
 
-from engine import audit_views
+from engine.audit import audit_views
 
 from .blueprint import Blueprint
 from .schemas.audit import StateArgsSchema, StateAsOfSchema, TimelineSchema, VerificationSchema

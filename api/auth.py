@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from flask import g, make_response, request
 
-from engine import users
-from engine.access import ROLES, Principal
+from engine.people import users
+from engine.people.access import ROLES, Principal
 
 from .blueprint import Blueprint
 from .schemas.auth import LoginSchema, SessionSchema, TokenCreatedSchema, TokenCreateSchema, TokenSchema, UserSchema

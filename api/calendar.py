@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from engine.calendar_store import import_year_file
+from engine.timekeeping.calendar_store import import_year_file
 
 from .blueprint import Blueprint
 from .schemas.misc import DayArgsSchema, DaySchema, ImportSummarySchema, PeriodArgsSchema, PeriodSchema, YearScheduleSchema

@@ -1,13 +1,13 @@
 """/api/campaigns and /api/candidates: campaigns (评选活动), nominations within quotas, the list acts
 (batch review with ratio caps, publicity postings) and objections. Decisions are the engine's
-(engine.campaigns, engine.access); this module checks who may ask and shapes the answers."""
+(engine.campaigns.campaigns, engine.people.access); this module checks who may ask and shapes the answers."""
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from engine import campaign_views, list_acts
-from engine.access import Forbidden
+from engine.campaigns import campaign_views, list_acts
 from engine.errors import ValidationFailed
+from engine.people.access import Forbidden
 
 from .blueprint import Blueprint
 from .idempotency import idempotent

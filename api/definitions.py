@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from engine import catalog
+from engine.definitions import catalog
 
 from .blueprint import Blueprint
 from .schemas.definitions import (

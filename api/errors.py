@@ -40,7 +40,7 @@ class Unauthorized(ApiError):
 
 
 class RoleForbidden(ApiError):
-    """The user's role may not call this endpoint at all (engine.access.Forbidden: not this task)."""
+    """The user's role may not call this endpoint at all (engine.people.access.Forbidden: not this task)."""
 
     code = "role_forbidden"
     http_status = 403
@@ -99,7 +99,7 @@ def handle_domain(exc: PingxuanError):
     if isinstance(exc, LintFailed):
         extra["lint"] = [{"file": m.file, "element_id": m.element_id, "element_name": m.element_name,
                           "message": m.message} for m in exc.messages]
-    statuses = getattr(exc, "statuses", None)  # engine.campaigns.RatioCapBreached: every cap, for the list screen
+    statuses = getattr(exc, "statuses", None)  # engine.campaigns.campaigns.RatioCapBreached: every cap, for the list screen
     if statuses:
         extra["caps"] = [{**asdict(s), "description": s.describe()} for s in statuses]
     errors = exc.field_errors if isinstance(exc, ValidationFailed) else None

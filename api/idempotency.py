@@ -10,8 +10,8 @@ from functools import wraps
 
 from flask import current_app, request
 
-from engine import idempotency
 from engine.errors import PingxuanError, ValidationFailed
+from engine.runtime import idempotency
 
 from .security import current, now, services
 

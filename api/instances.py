@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from engine import instance_views
+from engine.tasks import instance_views
 
 from .blueprint import Blueprint
 from .schemas.instances import (

@@ -10,7 +10,7 @@ import json
 import math
 import re
 
-from engine.storable import unstorable_reason
+from engine.storage.storable import unstorable_reason
 
 from .errors import BadRequest
 

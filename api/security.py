@@ -10,8 +10,8 @@ from functools import wraps
 
 from flask import Flask, current_app, g, request
 
-from engine.access import ROLES, Principal
-from engine.users import csrf_token_for, verify_token
+from engine.people.access import ROLES, Principal
+from engine.people.users import csrf_token_for, verify_token
 
 from .errors import CsrfFailed, RoleForbidden, Unauthorized
 
@@ -22,7 +22,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALL = frozenset(ROLES)
 
 # Which roles may call which endpoints. Finer rules (which tasks, which instances) are the
-# engine's: engine.access and the services check lanes, units and assignees.
+# engine's: engine.people.access and the services check lanes, units and assignees.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "self": ALL,
     "calendar:read": ALL,

@@ -1,7 +1,7 @@
 """/api/health (liveness) and /api/health/ready (readiness: database reachable, schema current)."""
 from __future__ import annotations
 
-from engine.migrate import schema_revisions
+from engine.storage.migrate import schema_revisions
 
 from .blueprint import Blueprint
 from .errors import ApiError

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from engine import task_actions
+from engine.tasks import task_actions
 
 from .auth import user_dict
 from .blueprint import Blueprint

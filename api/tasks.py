@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from engine import drafts, inbox, task_actions
+from engine.forms import drafts
+from engine.tasks import inbox, task_actions
 
 from .blueprint import Blueprint
 from .idempotency import idempotent

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import timedelta
 
-from engine import catalog
+from engine.definitions import catalog
 
 from .blueprint import Blueprint
 from .schemas.misc import TimerSchema, UpcomingArgsSchema

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from flask import Response
 
-from engine import uploads
+from engine.forms import uploads
 
 from .blueprint import Blueprint
 from .schemas.misc import PhotoSchema, PhotoUploadSchema

@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def generate(database_url: str, campaign_id: str, with_pdf: bool) -> dict:
-    from engine.access import Principal
     from engine.config import Settings
-    from engine.db import Database
     from engine.documents.bundle import campaign_bundle
+    from engine.people.access import Principal
     from engine.services import build
+    from engine.storage.db import Database
 
     services = build(Settings(database_url=database_url), db=Database(database_url))
     started, cpu = time.perf_counter(), time.process_time()

@@ -5,7 +5,7 @@ history and a few reassignments): what is measured is the inbox query, not how t
 there. The distribution mimics a large campaign: 300 recommending units, 12 consulted departments,
 the office lane and the leading body; 70 % of open tasks have a due date spread over 60 days.
 
-Measured per user kind: engine.inbox.inbox() (two counts + the page query + instance facts, one
+Measured per user kind: engine.tasks.inbox.inbox() (two counts + the page query + instance facts, one
 read transaction), and the whole HTTP request GET /api/tasks through Flask with bearer-token
 authentication.
 
@@ -26,12 +26,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-from engine.access import Principal
-from engine.db import Database
-from engine.inbox import InboxFilter, inbox
-from engine.models import Base, Deployment, HumanTask, Instance
-from engine.task_tables import TaskAssignment
-from engine.users import create_user, issue_token
+from engine.people.access import Principal
+from engine.people.users import create_user, issue_token
+from engine.storage.db import Database
+from engine.storage.models import Base, Deployment, HumanTask, Instance
+from engine.storage.task_tables import TaskAssignment
+from engine.tasks.inbox import InboxFilter, inbox
 
 EXTRA_PG_OPTIONS = __import__("os").environ.get("BENCH_PG_OPTIONS", "")
 NOW = datetime(2025, 10, 10, 2, 0, tzinfo=timezone.utc)

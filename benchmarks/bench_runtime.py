@@ -21,12 +21,12 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import create_engine, text
 
-from engine import definitions
-from engine.db import Database
-from engine.models import Base
-from engine.runtime import Runtime
-from engine.scripting import RestrictedScriptEngine
-from engine.spiff import parse_bundle, specs_for
+from engine.definitions import definitions
+from engine.runtime.runtime import Runtime
+from engine.runtime.spiff import parse_bundle, specs_for
+from engine.scripting.scripting import RestrictedScriptEngine
+from engine.storage.db import Database
+from engine.storage.models import Base
 
 HERE = Path(__file__).parent
 DEPARTMENTS = [f"部门{i}" for i in range(10)]

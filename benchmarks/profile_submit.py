@@ -17,10 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from api import create_app  # noqa: E402
-from engine import catalog, definitions, migrate, users  # noqa: E402
 from engine.config import REPO_ROOT, Settings  # noqa: E402
-from engine.db import Database  # noqa: E402
+from engine.definitions import catalog, definitions  # noqa: E402
+from engine.people import users  # noqa: E402
 from engine.services import build, seed_calendar, tune_gc  # noqa: E402
+from engine.storage import migrate  # noqa: E402
+from engine.storage.db import Database  # noqa: E402
 
 START = {"submit_by": "2030-01-01", "departments": ["公安"]}
 FORM = {"candidate_name": "示例机械厂技术科", "deeds": "攻克关键工艺难题。"}

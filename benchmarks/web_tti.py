@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_inbox import DEPARTMENTS, NOW, populate  # noqa: E402
 
 from api import create_app  # noqa: E402
-from engine import users  # noqa: E402
 from engine.config import Settings  # noqa: E402
-from engine.db import Database  # noqa: E402
+from engine.people import users  # noqa: E402
 from engine.services import build, seed_calendar  # noqa: E402
+from engine.storage.db import Database  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]

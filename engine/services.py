@@ -9,16 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .calendar_store import CalendarCache, ensure_seeded
-from .campaigns import Campaigns
-from .config import Settings
-from .db import Database
-from .forms import FormRegistry
-from .hostfunctions import host_functions
-from .runtime import Runtime, utcnow
-from .scripting import RestrictedScriptEngine
-from .task_tables import forget_closed_assignments
-from .workdays import WorkdayCalendar
+from engine.campaigns.campaigns import Campaigns
+from engine.config import Settings
+from engine.forms.forms import FormRegistry
+from engine.runtime.runtime import Runtime, utcnow
+from engine.scripting.hostfunctions import host_functions
+from engine.scripting.scripting import RestrictedScriptEngine
+from engine.storage.db import Database
+from engine.storage.task_tables import forget_closed_assignments
+from engine.timekeeping.calendar_store import CalendarCache, ensure_seeded
+from engine.timekeeping.workdays import WorkdayCalendar
 
 
 class CalendarProvider:

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from engine.campaign_models import Candidate
+from engine.campaigns.campaign_models import Candidate
 from engine.config import REPO_ROOT, TIMEZONE
-from engine.models import HumanTask, Timer
+from engine.storage.models import HumanTask, Timer
 
 DEMO_FORMS = REPO_ROOT / "demo" / "forms"
 
@@ -136,8 +136,8 @@ class Actors:
                     raise
 
     def _lawful(self, campaign_id: str, items, spec_title: str) -> set[str]:
-        from engine import rules
-        from engine.selection import step_of
+        from engine.campaigns import rules
+        from engine.campaigns.selection import step_of
 
         wanted = [c for _, c in items if self.policy.rejected.get(c.name) != spec_title]
         if not self.policy.select_lawfully:

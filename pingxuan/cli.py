@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from engine import definitions, migrate
 from engine.config import Settings
-from engine.db import Database
+from engine.definitions import definitions
 from engine.errors import PingxuanError
+from engine.storage import migrate
+from engine.storage.db import Database
 
 from .cli_backup import backup, restore
 from .cli_calendar import calendar
@@ -81,7 +82,7 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def deploy(ctx: click.Context, path: Path, actor: str) -> None:
     """部署 PATH 下的流程定义（一个流程目录，或包含多个流程目录的 processes/）。"""
-    from engine.catalog import deploy_bundles
+    from engine.definitions.catalog import deploy_bundles
 
     try:
         results = deploy_bundles(_app(ctx).services(), definitions.bundles_under(path), actor)
@@ -117,7 +118,7 @@ def start(ctx: click.Context, process_id: str, data: str, actor: str) -> None:
 @click.pass_context
 def timers(ctx: click.Context, once: bool) -> None:
     """独立的定时器工作进程：触发所有到期的定时器。"""
-    from engine.timers import sweep, worker_name
+    from engine.timekeeping.timers import sweep, worker_name
 
     services = _app(ctx).services()
     owner = worker_name()
@@ -167,7 +168,7 @@ def audit() -> None:
 @click.pass_context
 def audit_verify(ctx: click.Context, instance_id: str) -> None:
     """逐条核验实例事件的哈希链，指出第一条被改动的事件。"""
-    from engine import audit as audit_service
+    from engine.audit import audit as audit_service
 
     try:
         report = audit_service.verify_chain(_app(ctx).services(), instance_id)
@@ -185,7 +186,7 @@ def audit_verify(ctx: click.Context, instance_id: str) -> None:
 @click.pass_context
 def audit_replay(ctx: click.Context, instance_id: str) -> None:
     """仅凭流程定义和事件重建实例，并与存储的快照比对。"""
-    from engine import audit as audit_service
+    from engine.audit import audit as audit_service
 
     try:
         report = audit_service.replay(_app(ctx).services(), instance_id)
@@ -205,7 +206,7 @@ def audit_replay(ctx: click.Context, instance_id: str) -> None:
 @click.pass_context
 def audit_scan(ctx: click.Context, campaign_id: str | None) -> None:
     """核验全部（或某个评选活动的）流程实例：哈希链与重放，列出未通过的实例；有未通过的则以状态 1 退出。"""
-    from engine.audit_scan import instances_to_scan, scan
+    from engine.audit.audit_scan import instances_to_scan, scan
 
     services = _app(ctx).services()
     try:

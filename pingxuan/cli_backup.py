@@ -13,7 +13,7 @@ from engine.errors import PingxuanError
 @click.pass_context
 def backup(ctx: click.Context, path: Path) -> None:
     """备份数据库到 PATH（SQLite 在线备份，服务可继续运行；PostgreSQL 调用 pg_dump）。"""
-    from engine import backup as service
+    from engine.storage import backup as service
 
     try:
         service.backup(ctx.obj["ctx"].settings.database_url, path)
@@ -28,7 +28,7 @@ def backup(ctx: click.Context, path: Path) -> None:
 @click.pass_context
 def restore(ctx: click.Context, path: Path, yes: bool) -> None:
     """用 PATH 的备份覆盖当前数据库（请先停止 Web 服务和定时器进程）。"""
-    from engine import backup as service
+    from engine.storage import backup as service
 
     if not yes:
         click.confirm("将用备份覆盖当前数据库的全部内容，是否继续？", abort=True)

@@ -1,6 +1,6 @@
 """`pingxuan calendar …`: query working days, compute publicity periods, import a year's schedule.
 
-The root CLI puts a factory in ctx.obj["db"] returning an engine.db.Database.
+The root CLI puts a factory in ctx.obj["db"] returning an engine.storage.db.Database.
 """
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from engine.calendar_store import ensure_seeded, import_year_file, load_calendar
 from engine.errors import PingxuanError
-from engine.models import Holiday
-from engine.workdays import CONVENTIONS, WorkdayCalendar
+from engine.storage.models import Holiday
+from engine.timekeeping.calendar_store import ensure_seeded, import_year_file, load_calendar
+from engine.timekeeping.workdays import CONVENTIONS, WorkdayCalendar
 
 
 def _database(ctx: click.Context):

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from engine.campaign_models import Campaign
+from engine.campaigns.campaign_models import Campaign
 from engine.config import TIMEZONE, Settings
 from engine.errors import PingxuanError
 
@@ -56,7 +56,7 @@ def demo(ctx: click.Context) -> None:
 
 
 def _seed_demo_campaign(services, variant, name, deadline, clock, now) -> int:
-    from engine.timers import sweep
+    from engine.timekeeping.timers import sweep
 
     campaign_id = services.campaigns.create(variant, "演示数据", name=name, deadlines=deadline)
     config = services.campaigns.config(campaign_id)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from engine.access import Principal
 from engine.errors import PingxuanError
+from engine.people.access import Principal
 
 OPERATOR = Principal(0, "cli", "admin")
 

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import click
 
-from engine import users
-from engine.access import ROLES
 from engine.errors import PingxuanError
+from engine.people import users
+from engine.people.access import ROLES
 
 # Created by `make run` (via `pingxuan user demo`) so that every role can be tried at once.
 DEMO_PASSWORD = "pingxuan-demo"

@@ -85,7 +85,7 @@ class PingxuanServer(BaseApplication):
         tune_gc()
         services = build()
         if self.options.timers:
-            from engine.timers import start_scheduler
+            from engine.timekeeping.timers import start_scheduler
 
             self._scheduler = start_scheduler(services.runtime, services.settings.timer_sweep_seconds)
         return create_app(services)

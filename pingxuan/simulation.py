@@ -19,12 +19,13 @@ from datetime import datetime, timedelta, timezone
 import click
 from sqlalchemy import func, select
 
-from engine import definitions, migrate
-from engine.campaign_models import Candidate
-from engine.catalog import deploy
+from engine.campaigns.campaign_models import Candidate
 from engine.config import TIMEZONE, Settings
-from engine.db import Database
+from engine.definitions import definitions
+from engine.definitions.catalog import deploy
 from engine.services import build, seed_calendar, tune_gc
+from engine.storage import migrate
+from engine.storage.db import Database
 
 from .actors import Actors, outcome_counts
 from .clock import FastClock

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import catalog, definitions, stepping
 from engine.config import REPO_ROOT, Settings
-from engine.db import Database
-from engine.models import Base
+from engine.definitions import catalog, definitions
+from engine.runtime import stepping
 from engine.services import build, seed_calendar
+from engine.storage.db import Database
+from engine.storage.models import Base
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 # Every engine pass in the suite checks the fast ready-task scan against SpiffWorkflow's own walk.

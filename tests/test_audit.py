@@ -5,10 +5,10 @@ import json
 
 from sqlalchemy import select, update
 
-from engine import audit
-from engine.models import Event, Instance, TaskData, TaskSnapshot
-from engine.replay import rebuild
-from engine.spiff import full_state
+from engine.audit import audit
+from engine.audit.replay import rebuild
+from engine.runtime.spiff import full_state
+from engine.storage.models import Event, Instance, TaskData, TaskSnapshot
 from tests.test_runtime import run_to_opinions
 
 

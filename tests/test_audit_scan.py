@@ -11,11 +11,12 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select, update
 
-from engine import audit_scan, spiff
+from engine.audit import audit_scan
 from engine.config import REPO_ROOT, Settings
 from engine.errors import NotFound
-from engine.models import Event, TaskData, TaskSnapshot
+from engine.runtime import spiff
 from engine.services import build
+from engine.storage.models import Event, TaskData, TaskSnapshot
 from tests.test_runtime import NOMINATION, START
 
 OPINION = {"opinion": {"adverse": False, "comment": "同意", "signer": "经办人"}}

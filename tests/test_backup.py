@@ -8,9 +8,9 @@ import subprocess
 import sys
 import threading
 
-from engine import migrate
 from engine.config import REPO_ROOT, Settings
 from engine.services import build, seed_calendar
+from engine.storage import migrate
 from tests.conftest import deploy_folder
 from tests.test_runtime import NOMINATION
 

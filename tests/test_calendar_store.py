@@ -12,11 +12,17 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
-from engine import calendar_store
-from engine.calendar_store import SEED_SOURCE, CalendarCache, import_year_file, load_calendar, seed_from_chinesecalendar
-from engine.db import Database, make_engine
 from engine.errors import ValidationFailed
-from engine.models import Base, CalendarYear, Holiday
+from engine.storage.db import Database, make_engine
+from engine.storage.models import Base, CalendarYear, Holiday
+from engine.timekeeping import calendar_store
+from engine.timekeeping.calendar_store import (
+    SEED_SOURCE,
+    CalendarCache,
+    import_year_file,
+    load_calendar,
+    seed_from_chinesecalendar,
+)
 from pingxuan.cli_calendar import calendar as calendar_cli
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "calendar-import-example.json"

@@ -12,7 +12,7 @@ from lxml import etree
 from referencing.jsonschema import DRAFT202012
 
 from engine.errors import NotFound, ValidationFailed
-from engine.forms import FORM_ID_PREFIX, FormRegistry, id_card_check_char
+from engine.forms.forms import FORM_ID_PREFIX, FormRegistry, id_card_check_char
 from engine.lint.forms import FormFiles, check_user_tasks
 from engine.lint.report import Report
 
@@ -178,7 +178,7 @@ def test_resolved_schema_is_self_contained_and_judges_like_the_original(forms, n
     resolved = forms.resolved(name)
     assert "$ref" not in json.dumps(resolved)
     Draft202012Validator.check_schema(resolved)
-    from engine.forms import FORMAT_CHECKER, _field_errors
+    from engine.forms.forms import FORMAT_CHECKER, _field_errors
     plain = Draft202012Validator(resolved, format_checker=FORMAT_CHECKER)
     good = sample(name)
     variants = [good] + [{k: v for k, v in good.items() if k != key} for key in good] + \

@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # What api/ may not import: the database layer and the tables it maps.
-API_BANNED = ("sqlalchemy", "engine.models", "engine.campaign_models", "engine.task_tables", "engine.db")
+API_BANNED = ("sqlalchemy", "engine.storage.models", "engine.campaigns.campaign_models", "engine.storage.task_tables", "engine.storage.db")
 ENGINE_BANNED = ("flask", "api", "pingxuan")  # werkzeug.security hashes passwords; no web code
 
 
@@ -35,14 +35,14 @@ def test_dependencies_point_one_way(folder, banned):
 
 def test_the_check_sees_a_banned_import(tmp_path):
     (tmp_path / "api").mkdir()
-    (tmp_path / "api" / "bad.py").write_text("from sqlalchemy import select\nimport engine.models\n", encoding="utf-8")
+    (tmp_path / "api" / "bad.py").write_text("from sqlalchemy import select\nimport engine.storage.models\n", encoding="utf-8")
     assert offending("api", API_BANNED, tmp_path) == ["api/bad.py: sqlalchemy", "api/bad.py: sqlalchemy.select",
-                                                      "api/bad.py: engine.models"]
+                                                      "api/bad.py: engine.storage.models"]
 
 
 def test_every_engine_module_imports_first():
     """No import circle: each engine module can be the first one a process imports (the documents
-    export did not, through engine/models.py's table registrations)."""
+    export did not, through engine/storage/models.py's table registrations)."""
     import subprocess
     import sys
 

@@ -257,13 +257,13 @@ def test_load_lanes_reads_the_lane_table():
     assert "roles" not in LANES
 
 
-# --- the BPMN ↔ Python contract (engine/contract.py) -------------------------------------------------
+# --- the BPMN ↔ Python contract (engine/definitions/contract.py) -------------------------------------------------
 
 def test_every_variant_keeps_the_contract():
     """Each shipped variant deploys: its properties, publicity subprocess and declared outcomes are
     the names the engine uses."""
-    from engine import definitions
-    from engine.campaign_config import load_variant_config
+    from engine.campaigns.campaign_config import load_variant_config
+    from engine.definitions import definitions
     from engine.lint import lint_bundle, lint_outcomes, load_lanes
 
     for variant in ("000", "001", "002", "003", "004"):
@@ -274,7 +274,7 @@ def test_every_variant_keeps_the_contract():
 
 
 def test_a_variant_spelling_a_contract_name_differently_is_refused():
-    from engine import definitions
+    from engine.definitions import definitions
     from engine.lint import lint_bundle, lint_outcomes, load_lanes
 
     files = definitions.bundle_from_folder(ROOT / "processes" / "001")
@@ -294,7 +294,7 @@ def test_deploy_refuses_a_variant_whose_outcomes_are_not_end_events(services, tm
     import json
     import shutil
 
-    from engine import catalog, definitions
+    from engine.definitions import catalog, definitions
     from engine.errors import LintFailed
 
     processes = tmp_path / "processes"

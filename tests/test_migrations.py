@@ -7,11 +7,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from engine import audit, migrate
+from engine.audit import audit
 from engine.config import REPO_ROOT, Settings
-from engine.models import Base, Instance, SubprocessShell, TaskData, TaskSnapshot
+from engine.runtime.spiff import full_state
 from engine.services import build, seed_calendar
-from engine.spiff import full_state
+from engine.storage import migrate
+from engine.storage.models import Base, Instance, SubprocessShell, TaskData, TaskSnapshot
 from pingxuan.actors import Actors
 from tests.conftest import deploy_folder
 

@@ -15,12 +15,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine import appliers, determinism
 from engine.config import REPO_ROOT, Settings
-from engine.db import Database
-from engine.eventlog import canonical, chain_hash
-from engine.models import Base
+from engine.runtime import appliers, determinism
 from engine.services import build, seed_calendar
+from engine.storage.db import Database
+from engine.storage.eventlog import canonical, chain_hash
+from engine.storage.models import Base
 from tests import replay_corpus
 from tests.conftest import BACKENDS, PgSchema
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from engine import rules
-from engine.campaign_config import load_config
+from engine.campaigns import rules
+from engine.campaigns.campaign_config import load_config
 from engine.config import REPO_ROOT
 from engine.errors import ValidationFailed
 
@@ -73,7 +73,7 @@ def test_a_refusal_crosses_a_process_boundary_intact():
     unpickle would leave the parent's pool waiting forever."""
     import pickle
 
-    from engine.selection import RuleBreached
+    from engine.campaigns.selection import RuleBreached
 
     status = rules.RuleStatus("unit_quota", "各县可推荐3个集体和3名个人参评", "binding", "quota", False,
                               "先进个人 4 个", "名额 3 个", "城口县")

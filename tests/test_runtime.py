@@ -6,11 +6,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from engine import audit, eventlog, runtime
-from engine.db import StaleRow
+from engine.audit import audit
 from engine.errors import Conflict, NotFound, ScriptError, ValidationFailed
-from engine.models import Event, HumanTask, Instance, TaskData, TaskSnapshot, Timer
-from engine.spiff import full_state
+from engine.runtime import runtime
+from engine.runtime.spiff import full_state
+from engine.storage import eventlog
+from engine.storage.db import StaleRow
+from engine.storage.models import Event, HumanTask, Instance, TaskData, TaskSnapshot, Timer
 
 START = {"submit_by": "2025-09-30", "departments": ["纪检监察", "公安"]}
 NOMINATION = {"candidate_name": "示例机械厂技术科", "deeds": "攻克关键工艺难题。"}

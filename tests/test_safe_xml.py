@@ -1,4 +1,4 @@
-"""engine.safe_xml.parse_xml: the one door for uploaded BPMN/DMN. XXE and entity bombs are refused
+"""engine.definitions.safe_xml.parse_xml: the one door for uploaded BPMN/DMN. XXE and entity bombs are refused
 with a Chinese DefinitionError that leaks nothing; ordinary BPMN parses and feeds SpiffWorkflow."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine.definitions.safe_xml import parse_xml
 from engine.errors import DefinitionError
-from engine.safe_xml import parse_xml
 
 FIXTURES = Path(__file__).parent / "bpmn" / "scripting"
 PASSWD = Path("/etc/passwd")

@@ -14,9 +14,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine.definitions.safe_xml import parse_xml
 from engine.errors import ScriptError
-from engine.safe_xml import parse_xml
-from engine.scripting import RestrictedScriptEngine, ScriptTaskError, compile_source
+from engine.scripting.scripting import RestrictedScriptEngine, ScriptTaskError, compile_source
 
 FIXTURES = Path(__file__).parent / "bpmn" / "scripting"
 HOST = {"double": lambda x: 2 * x, "full_name": lambda d: d["family"] + d["given"]}

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 
-from engine import audit
+from engine.audit import audit
 from engine.config import REPO_ROOT, Settings
-from engine.models import Deployment
 from engine.services import build
+from engine.storage.models import Deployment
 from tests.conftest import deploy_folder
 from tests.test_runtime import run_to_opinions
 

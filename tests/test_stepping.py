@@ -8,8 +8,8 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine import stepping
-from engine.spiff import parse_bundle, specs_for
+from engine.runtime import stepping
+from engine.runtime.spiff import parse_bundle, specs_for
 
 FIXTURES = Path(__file__).parent / "bpmn" / "stepping"
 

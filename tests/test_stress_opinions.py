@@ -16,13 +16,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from api import create_app
-from engine import audit_scan, users
-from engine.campaign_models import Candidate
+from engine.audit import audit_scan
+from engine.campaigns.campaign_models import Candidate
 from engine.config import REPO_ROOT, Settings
 from engine.errors import Conflict
-from engine.models import Event, HumanTask, Timer
+from engine.people import users
 from engine.services import build
-from engine.timers import sweep
+from engine.storage.models import Event, HumanTask, Timer
+from engine.timekeeping.timers import sweep
 from pingxuan.actors import Actors
 from tests.conftest import deploy_folder
 from tests.scenarios.test_000 import V000

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import migrate
 from engine.config import REPO_ROOT, Settings
-from engine.models import Instance, Timer
 from engine.services import build, seed_calendar
-from engine.timers import LEASE, claim_due, renew
+from engine.storage import migrate
+from engine.storage.models import Instance, Timer
+from engine.timekeeping.timers import LEASE, claim_due, renew
 from tests.conftest import PG_URL, PgSchema, deploy_folder
 
 HERE = Path(__file__).parent
@@ -25,7 +25,7 @@ CLAIMER = """
 import sys, time
 from datetime import datetime, timezone
 from engine.services import build
-from engine.timers import claim_due, worker_name
+from engine.timekeeping.timers import claim_due, worker_name
 services = build()
 claimed = claim_due(services.runtime, datetime.now(timezone.utc), worker_name(), limit=100)
 print(len(claimed), flush=True)

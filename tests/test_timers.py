@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import Event, HumanTask, Instance, Timer
-from engine.timers import start_scheduler, sweep
+from engine.storage.models import Event, HumanTask, Instance, Timer
+from engine.timekeeping.timers import start_scheduler, sweep
 from tests.conftest import PG_URL, deploy_folder
 from tests.test_runtime import NOMINATION, START
 

@@ -8,7 +8,7 @@ import pytest
 
 from engine.config import TIMEZONE
 from engine.errors import CalendarError
-from engine.workdays import WorkdayCalendar, deadline_end
+from engine.timekeeping.workdays import WorkdayCalendar, deadline_end
 
 D = date
 

@@ -45,9 +45,9 @@ class Recorder:
             self.export(item, services)
 
     def export(self, item, services) -> None:
-        from engine import audit
-        from engine.models import Event, Instance
-        from engine.spiff import full_state
+        from engine.audit import audit
+        from engine.runtime.spiff import full_state
+        from engine.storage.models import Event, Instance
         from tests import replay_corpus
 
         seen: dict[str, set] = {}

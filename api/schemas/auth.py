@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from engine.access import ROLES
+from engine.people.access import ROLES
 
 from .base import BaseSchema, DateTime, Int, Nested, Str, between, length
 

@@ -151,7 +151,7 @@ class ReviewPreviewResultSchema(BaseSchema):
 
 
 class RuleStatusSchema(BaseSchema):
-    """One rule of the notice evaluated over the selected set at the step (engine.rules)."""
+    """One rule of the notice evaluated over the selected set at the step (engine.campaigns.rules)."""
 
     id = Str(required=True)
     quote = Str(required=True, metadata={"description": "通知原文"})

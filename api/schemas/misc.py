@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import INCLUDE
 
-from engine.workdays import CONVENTIONS
+from engine.timekeeping.workdays import CONVENTIONS
 
 from .base import BaseSchema, Bool, Date, DateTime, Dict, Float, Int, List, QueryInt, Str, between, one_of
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from engine.inbox import SORTS
+from engine.tasks.inbox import SORTS
 
 from .base import BaseSchema, Bool, DateTime, Dict, Int, List, Nested, PageArgsSchema, PageMetaSchema, Str, length, one_of
 from .instances import InstanceViewSchema

@@ -9,13 +9,13 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment
 
-from ..access import Principal
-from ..errors import NotFound
-from . import records
-from .chain import chain
-from .display import flatten
-from .files import GeneratedFile, safe_name
-from .variant_docs import variant_docs
+from engine.documents import records
+from engine.documents.chain import chain
+from engine.documents.display import flatten
+from engine.documents.files import GeneratedFile, safe_name
+from engine.documents.variant_docs import variant_docs
+from engine.errors import NotFound
+from engine.people.access import Principal
 
 PHOTO_WIDTH = Mm(33)  # a 2-inch photo is 35 × 49 mm; the cell leaves room for its border
 

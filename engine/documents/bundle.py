@@ -7,12 +7,12 @@ import io
 import zipfile
 from collections.abc import Callable
 
-from ..access import Principal
-from ..errors import NotFound
-from . import approval_form, decision_list, opinion_forms, photos, publicity, records, summary, work_report
-from .files import GeneratedFile, safe_name
-from .pdf import to_pdf
-from .postings import postings
+from engine.documents import approval_form, decision_list, opinion_forms, photos, publicity, records, summary, work_report
+from engine.documents.files import GeneratedFile, safe_name
+from engine.documents.pdf import to_pdf
+from engine.documents.postings import postings
+from engine.errors import NotFound
+from engine.people.access import Principal
 
 PDF_BATCH = 40  # documents per LibreOffice start: one start costs ~2 s, a batch bounds the temp files
 

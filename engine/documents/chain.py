@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .display import cn_date, get
-from .records import CandidateRecord, Step
-from .schema_fields import group_titles
-from .variant_docs import VariantDocs
+from engine.documents.display import cn_date, get
+from engine.documents.records import CandidateRecord, Step
+from engine.documents.schema_fields import group_titles
+from engine.documents.variant_docs import VariantDocs
 
 
 @dataclass(frozen=True)

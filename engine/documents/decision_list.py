@@ -6,10 +6,10 @@ import io
 
 from docx import Document
 
-from ..access import Principal
-from . import docx_style as style
-from . import records
-from .files import GeneratedFile, safe_name
+from engine.documents import docx_style as style
+from engine.documents import records
+from engine.documents.files import GeneratedFile, safe_name
+from engine.people.access import Principal
 
 AWARDED = "表彰"
 NUMERALS = "一二三四五六七八九十"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..datapath import get  # noqa: F401  (re-exported: the documents read recorded data by path)
+from engine.forms.datapath import get  # noqa: F401  (re-exported: the documents read recorded data by path)
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 

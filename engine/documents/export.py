@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..access import Principal
-from ..campaign_models import Candidate
-from ..errors import NotFound, ValidationFailed
-from ..models import HumanTask
-from . import approval_form, decision_list, opinion_forms, photos, publicity, records, summary, work_report
-from .files import GeneratedFile
-from .pdf import to_pdf
-from .postings import postings
+from engine.campaigns.campaign_models import Candidate
+from engine.documents import approval_form, decision_list, opinion_forms, photos, publicity, records, summary, work_report
+from engine.documents.files import GeneratedFile
+from engine.documents.pdf import to_pdf
+from engine.documents.postings import postings
+from engine.errors import NotFound, ValidationFailed
+from engine.people.access import Principal
+from engine.storage.models import HumanTask
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..access import Forbidden, Principal
-from ..errors import NotFound, PingxuanError
-from .bundle import campaign_bundle
-from .files import GeneratedFile
+from engine.documents.bundle import campaign_bundle
+from engine.documents.files import GeneratedFile
+from engine.errors import NotFound, PingxuanError
+from engine.people.access import Forbidden, Principal
 
 
 @dataclass
@@ -38,7 +38,7 @@ class DocumentJobs:
         self._folder = Path(tempfile.mkdtemp(prefix="pingxuan-documents-"))
 
     def start(self, principal: Principal, campaign_id: str, with_pdf: bool = False) -> Job:
-        from . import records
+        from engine.documents import records
         records.campaign(self.services, principal, campaign_id, wide_only=True)  # refused now, not in the thread
         job = Job(str(uuid.uuid4()), campaign_id, principal.name, with_pdf)
         with self._lock:

@@ -6,13 +6,13 @@ import io
 
 from docx import Document
 
-from ..access import Principal
-from ..errors import NotFound
-from . import docx_style as style
-from . import records
-from .display import cn_date
-from .files import GeneratedFile, safe_name
-from .variant_docs import variant_docs
+from engine.documents import docx_style as style
+from engine.documents import records
+from engine.documents.display import cn_date
+from engine.documents.files import GeneratedFile, safe_name
+from engine.documents.variant_docs import variant_docs
+from engine.errors import NotFound
+from engine.people.access import Principal
 
 OPINION_FORM = "common/department_opinion.json"
 

@@ -8,8 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import PingxuanError
-from .files import GeneratedFile
+from engine.documents.files import GeneratedFile
+from engine.errors import PingxuanError
 
 TIMEOUT_SECONDS = 600
 

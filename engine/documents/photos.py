@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..access import Principal
-from ..errors import NotFound
-from . import records
-from .approval_form import recommendation_step
-from .display import get
-from .files import GeneratedFile, safe_name
-from .variant_docs import variant_docs
+from engine.documents import records
+from engine.documents.approval_form import recommendation_step
+from engine.documents.display import get
+from engine.documents.files import GeneratedFile, safe_name
+from engine.documents.variant_docs import variant_docs
+from engine.errors import NotFound
+from engine.people.access import Principal
 
 
 def file_name(rule: str, record: records.CandidateRecord, form: dict) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..errors import NotFound
-from .records import CampaignRecord, CandidateRecord, Step
+from engine.documents.records import CampaignRecord, CandidateRecord, Step
+from engine.errors import NotFound
 
 POSTING_FORM = "common/publicity_posting.json"
 

@@ -7,12 +7,12 @@ import io
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from ..access import Principal
-from . import docx_style as style
-from . import records
-from .display import cn_date
-from .files import GeneratedFile, safe_name
-from .postings import Posting, find
+from engine.documents import docx_style as style
+from engine.documents import records
+from engine.documents.display import cn_date
+from engine.documents.files import GeneratedFile, safe_name
+from engine.documents.postings import Posting, find
+from engine.people.access import Principal
 
 
 def render(services, principal: Principal, campaign_id: str, posting_id: str) -> GeneratedFile:

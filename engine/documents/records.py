@@ -11,13 +11,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..access import Forbidden, Principal
-from ..campaign_models import Campaign, Candidate
-from ..config import TIMEZONE
-from ..errors import NotFound
-from ..instance_views import WIDE_READERS
-from ..models import Event, HumanTask
-from ..uploads import Upload
+from engine.campaigns.campaign_models import Campaign, Candidate
+from engine.config import TIMEZONE
+from engine.errors import NotFound
+from engine.forms.uploads import Upload
+from engine.people.access import Forbidden, Principal
+from engine.storage.models import Event, HumanTask
+from engine.tasks.instance_views import WIDE_READERS
 
 
 @dataclass(frozen=True)

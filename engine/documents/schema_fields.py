@@ -1,5 +1,5 @@
 """A form's printable fields in the order the form shows them: (dotted path, Chinese title,
-long text?), with `$ref`s followed as engine/forms.py resolves them (a form's refs start at
+long text?), with `$ref`s followed as engine/forms/forms.py resolves them (a form's refs start at
 forms_schema/, a shared file's at its own folder). Used to lay out templates and summary columns."""
 from __future__ import annotations
 

@@ -12,15 +12,15 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from ..access import Principal
-from ..config import TIMEZONE
-from ..errors import NotFound
-from . import records
-from .approval_form import recommendation_step
-from .display import cn_date, flatten
-from .files import GeneratedFile, safe_name
-from .schema_fields import form_fields
-from .variant_docs import variant_docs
+from engine.config import TIMEZONE
+from engine.documents import records
+from engine.documents.approval_form import recommendation_step
+from engine.documents.display import cn_date, flatten
+from engine.documents.files import GeneratedFile, safe_name
+from engine.documents.schema_fields import form_fields
+from engine.documents.variant_docs import variant_docs
+from engine.errors import NotFound
+from engine.people.access import Principal
 
 BODY = Font(name="仿宋_GB2312", size=11)
 BOLD = Font(name="仿宋_GB2312", size=11, bold=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import NotFound
+from engine.errors import NotFound
 
 
 @dataclass(frozen=True)

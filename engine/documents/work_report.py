@@ -8,15 +8,15 @@ from collections import Counter
 
 from docx import Document
 
-from ..access import Principal
-from ..config import TIMEZONE
-from . import docx_style as style
-from . import records
-from .chain import override_of
-from .display import cn_date
-from .files import GeneratedFile, safe_name
-from .opinion_forms import OPINION_FORM
-from .postings import postings
+from engine.config import TIMEZONE
+from engine.documents import docx_style as style
+from engine.documents import records
+from engine.documents.chain import override_of
+from engine.documents.display import cn_date
+from engine.documents.files import GeneratedFile, safe_name
+from engine.documents.opinion_forms import OPINION_FORM
+from engine.documents.postings import postings
+from engine.people.access import Principal
 
 VERIFICATION_FORM = "common/objection_verification.json"
 REVIEW_FORM = "common/review_decision.json"

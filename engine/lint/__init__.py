@@ -11,15 +11,15 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import DefinitionError
-from ..safe_xml import parse_xml
-from .contract import check_outcomes, check_publicity, check_task_properties
-from .dmn import check_dmn
-from .exprs import check_expressions
-from .forms import FormFiles, check_user_tasks
-from .report import NS, LintMessage, Report, bpmn
-from .spiff_pass import check_with_spiff
-from .structure import check_gateways, check_lanes, check_multi_instance, check_references
+from engine.definitions.safe_xml import parse_xml
+from engine.errors import DefinitionError
+from engine.lint.contract import check_outcomes, check_publicity, check_task_properties
+from engine.lint.dmn import check_dmn
+from engine.lint.exprs import check_expressions
+from engine.lint.forms import FormFiles, check_user_tasks
+from engine.lint.report import NS, LintMessage, Report, bpmn
+from engine.lint.spiff_pass import check_with_spiff
+from engine.lint.structure import check_gateways, check_lanes, check_multi_instance, check_references
 
 __all__ = ["LintMessage", "lint_bundle", "lint_outcomes", "load_lanes"]
 

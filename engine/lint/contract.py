@@ -1,10 +1,10 @@
-"""Deploy lint of the BPMN ↔ Python contract (engine/contract.py): the extension properties and
+"""Deploy lint of the BPMN ↔ Python contract (engine/definitions/contract.py): the extension properties and
 their values, the shared publicity subprocess's message and timer, and a variant's declared
 outcomes against its end events."""
 from __future__ import annotations
 
-from ..contract import OBJECTION_MESSAGE, PUBLICITY_PROCESS, PUBLICITY_TIMER, TASK_PROPERTIES
-from .report import NS, Report, bpmn
+from engine.definitions.contract import OBJECTION_MESSAGE, PUBLICITY_PROCESS, PUBLICITY_TIMER, TASK_PROPERTIES
+from engine.lint.report import NS, Report, bpmn
 
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
 

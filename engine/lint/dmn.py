@@ -6,9 +6,9 @@ import re
 from lxml import etree
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS
 
-from ..errors import ScriptError
-from ..expressions import check_expression
-from .report import Report
+from engine.errors import ScriptError
+from engine.lint.report import Report
+from engine.scripting.expressions import check_expression
 
 # Spiff rewrites a '?' outside quotes into the input value before evaluating (DMNEngine.evaluate).
 _QUESTION = re.compile(r'(\?)(?=(?:[^\'"]|[\'"][^\'"]*[\'"])*$)')

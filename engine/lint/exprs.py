@@ -8,7 +8,7 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .report import NS, Report, bpmn, text_of
+from engine.lint.report import NS, Report, bpmn, text_of
 
 _TIMER_KINDS = {"timeDate": "计时器时间（timeDate）", "timeDuration": "计时器时长（timeDuration）",
                 "timeCycle": "计时器周期（timeCycle）"}

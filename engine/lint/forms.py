@@ -9,7 +9,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from .report import NS, Report
+from engine.lint.report import NS, Report
 
 SCHEMA_PROP = "formJsonSchemaFilename"
 UI_PROP = "formUiSchemaFilename"

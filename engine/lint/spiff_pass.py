@@ -11,13 +11,13 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS
 from SpiffWorkflow.spiff.parser.process import VALIDATOR as BPMN_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from .report import BPMN_NS, SPIFF_NS, Report
+from engine.lint.report import BPMN_NS, SPIFF_NS, Report
 
 _PREFIXES = {BPMN_NS: "bpmn:", SPIFF_NS: "spiffworkflow:", **{ns: "dmn:" for ns in SCHEMAS}}
 
 
 def check_with_spiff(report: Report, bpmn_trees: dict, dmn_trees: dict) -> None:
-    parser = SpiffBpmnParser()  # as the runtime builds it (engine/spiff.py)
+    parser = SpiffBpmnParser()  # as the runtime builds it (engine/runtime/spiff.py)
     # Copies: the validator rewrites some elements in place, and our own checks use the trees.
     for file, tree in dmn_trees.items():
         root = copy.deepcopy(tree).getroot()

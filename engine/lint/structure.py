@@ -1,7 +1,7 @@
 """Shape of a diagram: lanes, gateway exits, multi-instance data, references across files."""
 from __future__ import annotations
 
-from .report import NS, Report, bpmn, text_of
+from engine.lint.report import NS, Report, bpmn, text_of
 
 _CONDITIONAL_GATEWAYS = {bpmn("exclusiveGateway"): "排他网关", bpmn("inclusiveGateway"): "包容网关"}
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from api import create_app
-from engine import users
+from engine.people import users
 
 START = {"submit_by": "2025-09-30", "departments": ["纪检监察", "公安"]}
 NOMINATION = {"candidate_name": "示例机械厂技术科", "deeds": "攻克关键工艺难题。"}

@@ -6,7 +6,7 @@ import hashlib
 
 from sqlalchemy import select
 
-from engine.models import Base
+from engine.storage.models import Base
 
 DEEP = 1_000
 HOSTILE_BODIES: dict[str, bytes] = {

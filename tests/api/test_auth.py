@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from engine import users
 from engine.config import REPO_ROOT
+from engine.people import users
 from tests.api.conftest import NOMINATION
 
 
@@ -152,7 +152,7 @@ def test_cli_user_add_reads_password_from_stdin(tmp_path):
     assert duplicate.returncode != 0 and "已存在" in duplicate.stderr
     demo = run("user", "demo")
     assert demo.returncode == 0 and "auditor" in demo.stdout
-    from engine.db import Database
+    from engine.storage.db import Database
 
     db = Database(env["DATABASE_URL"])
     with db.transaction(write=False) as session:

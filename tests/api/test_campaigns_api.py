@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import users
-from engine.campaign_models import Candidate
+from engine.campaigns.campaign_models import Candidate
 from engine.config import REPO_ROOT
 from engine.errors import ValidationFailed
-from engine.models import Event, HumanTask
-from engine.spiff import find_task
-from engine.timers import sweep
+from engine.people import users
+from engine.runtime.spiff import find_task
+from engine.storage.models import Event, HumanTask
+from engine.timekeeping.timers import sweep
 from pingxuan.actors import Actors
 from tests.api.conftest import Person
 from tests.conftest import deploy_folder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from engine import audit
+from engine.audit import audit
 from tests.api.conftest import NOMINATION
 
 N = 100

@@ -1,7 +1,7 @@
 """Liveness and readiness: ready only when the database answers and its schema is the code's."""
 from __future__ import annotations
 
-from engine import migrate
+from engine.storage import migrate
 
 
 def test_liveness_and_readiness(api, sample):

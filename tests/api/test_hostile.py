@@ -8,9 +8,9 @@ import io
 import pytest
 
 from api.security import PERMISSIONS
-from engine import drafts
-from engine.access import Principal
 from engine.errors import ValidationFailed
+from engine.forms import drafts
+from engine.people.access import Principal
 from tests.api.conftest import NOMINATION, ROLE_USER
 from tests.api.hostile import ESCAPED_BACKSLASH_OK, HOSTILE_BODIES, fingerprint
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from engine.models import Event
+from engine.storage.models import Event
 from tests.api.conftest import NOMINATION
 
 

@@ -7,8 +7,8 @@ import io
 from sqlalchemy import update
 
 from engine.config import REPO_ROOT
-from engine.definitions import bundle_from_folder
-from engine.models import Event
+from engine.definitions.definitions import bundle_from_folder
+from engine.storage.models import Event
 from tests.api.conftest import NOMINATION, OPINION_OK
 
 SAMPLE = bundle_from_folder(REPO_ROOT / "processes" / "sample")

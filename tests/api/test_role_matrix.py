@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from engine import migrate, users
+from engine.people import users
+from engine.storage import migrate
 from tests.api.conftest import ROLE_USER
 
 ALL = {"designer", "staff", "office", "leading", "auditor", "admin"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.models import Event
+from engine.storage.models import Event
 from tests.api.test_campaigns_api import capi, create, demo, drive_until, nominate, open_tasks, v001  # noqa: F401
 
 TITLE = "区县审核汇总"

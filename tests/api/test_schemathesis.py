@@ -15,7 +15,8 @@ from schemathesis.checks import content_type_conformance, not_a_server_error, re
 
 from api import create_app
 from api.security import PERMISSIONS
-from engine import migrate, users
+from engine.people import users
+from engine.storage import migrate
 from tests.api.conftest import ROLE_USER
 
 ROLE_ORDER = ["staff", "office", "designer", "admin", "auditor", "leading"]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from engine import audit
-from engine.task_tables import TaskAssignment
+from engine.audit import audit
+from engine.storage.task_tables import TaskAssignment
 from tests.api.conftest import NOMINATION, OPINION_OK, START
 
 

@@ -1,7 +1,7 @@
 """Inbox, forms, drafts and submission through the HTTP API over the real engine."""
 from __future__ import annotations
 
-from engine import audit
+from engine.audit import audit
 from tests.api.conftest import NOMINATION, OPINION_OK, START
 
 

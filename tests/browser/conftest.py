@@ -13,8 +13,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from api import create_app
-from engine import users
 from engine.config import REPO_ROOT
+from engine.people import users
 
 CHROMIUM = Path("/usr/bin/chromium")
 DIST = REPO_ROOT / "web" / "dist"

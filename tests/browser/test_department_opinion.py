@@ -25,7 +25,8 @@ def test_department_sees_the_candidate_beside_its_opinion_form(page, capi, v001,
     dialog = page.get_by_role("dialog", name="推荐审批表（已提交，只读）")
     dialog.wait_for()
     page.wait_for_timeout(400)
-    from engine import drafts, users
+    from engine.forms import drafts
+    from engine.people import users
     with v001.db.transaction(write=False) as s:
         principal = users.find_user(s, "jjw")
     submitted = drafts.task_form(v001, principal, task.task_id).subject.data

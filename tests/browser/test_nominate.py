@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.campaign_models import Candidate
+from engine.campaigns.campaign_models import Candidate
 from tests.api.conftest import api, app, client, people  # noqa: F401  (fixtures)
 from tests.api.test_campaigns_api import capi, create, nominate, v001  # noqa: F401
 from tests.browser.conftest import login, shot

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.models import Event, HumanTask
+from engine.storage.models import Event, HumanTask
 from tests.api.conftest import api, app, client, people  # noqa: F401  (fixtures)
 from tests.api.test_campaigns_api import capi, create, drive_until, nominate, open_tasks, v001  # noqa: F401
 from tests.browser.conftest import login, shot

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import instance_views, users
-from engine.models import HumanTask
+from engine.people import users
+from engine.storage.models import HumanTask
+from engine.tasks import instance_views
 from tests.api.conftest import START
 from tests.browser.conftest import login, shot
 
@@ -82,7 +83,7 @@ def test_expired_session_returns_to_login_and_keeps_the_form(page, sample, web_u
     assert page.get_by_label("主要事迹", exact=True).input_value() == "写到一半的事迹"
     # Put back on the server as the draft, so a colleague (or another browser) sees it too.
     page.get_by_text("草稿已保存于").wait_for()
-    from engine import drafts
+    from engine.forms import drafts
     with sample.db.transaction(write=False) as s:
         principal = users.find_user(s, "unit")
     assert drafts.task_form(sample, principal, task_id).data.get("deeds") == "写到一半的事迹"
@@ -99,7 +100,7 @@ def test_a_colleague_submitting_first_is_explained_and_the_input_kept(page, samp
     page.get_by_label("推荐对象名称", exact=True).fill("示例机械厂技术科")
     page.get_by_label("主要事迹", exact=True).fill("我写的事迹")
     # Meanwhile the colleague submits the same task.
-    from engine import task_actions
+    from engine.tasks import task_actions
     with sample.db.transaction(write=False) as s:
         colleague = users.find_user(s, "unit2")
     task_actions.submit(sample, colleague, task_id, {"candidate_name": "示例机械厂技术科", "deeds": "同事的事迹"},

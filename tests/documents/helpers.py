@@ -7,8 +7,8 @@ from datetime import timezone
 
 from PIL import Image
 
-from engine.access import Principal
-from engine.uploads import store_photo
+from engine.forms.uploads import store_photo
+from engine.people.access import Principal
 from pingxuan.actors import Actors
 from tests.scenarios.helpers import demo, ready_tasks, setup
 

@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from api import create_app
-from engine import users
+from engine.people import users
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import io
 import pytest
 from docx import Document
 
-from engine.access import Forbidden
 from engine.documents import approval_form, records
 from engine.documents.display import cn_date
+from engine.people.access import Forbidden
 from tests.documents.helpers import OFFICE, staff
 
 
@@ -48,7 +48,7 @@ def test_individual_form_prints_the_record_and_the_chain(services, decided_000):
     document = Document(io.BytesIO(generated.content))
     assert len(document.inline_shapes) == 1  # the uploaded photo
     with services.db.transaction(write=False) as session:
-        from engine.uploads import Upload
+        from engine.forms.uploads import Upload
         upload = session.get(Upload, form.data["photo"]["upload_id"])
     blobs = [part.blob for part in document.part.package.parts if part.partname.startswith("/word/media/")]
     assert upload.content in blobs

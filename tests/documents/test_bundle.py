@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
-from engine.access import Forbidden
 from engine.documents.bundle import campaign_bundle
 from engine.documents.jobs import DocumentJobs
+from engine.people.access import Forbidden
 from tests.documents.helpers import OFFICE, staff
 
 

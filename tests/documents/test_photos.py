@@ -5,7 +5,7 @@ import io
 import zipfile
 
 from engine.documents import photos, records
-from engine.uploads import Upload
+from engine.forms.uploads import Upload
 from tests.documents.helpers import OFFICE, campaign, nominate_filled, staff
 from tests.scenarios.test_003 import V003
 

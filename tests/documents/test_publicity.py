@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from engine.access import Forbidden
 from engine.documents import decision_list, publicity, records
 from engine.documents.display import cn_date
 from engine.documents.postings import postings
+from engine.people.access import Forbidden
 from tests.documents.helpers import OFFICE, staff
 from tests.documents.test_approval_form import text_of
 

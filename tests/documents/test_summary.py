@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from engine.access import Forbidden
 from engine.documents import records, summary
+from engine.people.access import Forbidden
 from tests.documents.helpers import OFFICE, staff
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.access import Forbidden
 from engine.documents import work_report
 from engine.documents.display import cn_date
+from engine.people.access import Forbidden
 from pingxuan.actors import Actors, Policy
 from tests.documents.helpers import OFFICE, campaign, nominate_filled, staff
 from tests.documents.test_approval_form import text_of

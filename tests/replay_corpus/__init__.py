@@ -4,7 +4,7 @@ replayer): a change to the appliers, the stepping, the determinism seams, the ho
 SpiffWorkflow upgrade that would change an old instance fails the build.
 
 Layout: `<deployment name>/<scenario>.json.gz` (one instance each) and `bundles/<sha256>.json.gz`
-(the bundle's files, named by `engine.definitions.content_hash`). Entries are never rewritten by
+(the bundle's files, named by `engine.definitions.definitions.content_hash`). Entries are never rewritten by
 hand; `tools/record_replay_corpus.py` adds new ones (see README.md here)."""
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine import definitions
-from engine.eventlog import events_of, verify_chain
-from engine.models import Deployment, Event, Instance
-from engine.replay import compare, rebuild
-from engine.spiff import full_state
+from engine.definitions import definitions
+from engine.storage.eventlog import events_of, verify_chain
+from engine.storage.models import Deployment, Event, Instance
+from engine.audit.replay import compare, rebuild
+from engine.runtime.spiff import full_state
 
 CORPUS = Path(__file__).resolve().parent
 BUNDLES = CORPUS / "bundles"

@@ -5,9 +5,9 @@ import json
 
 from sqlalchemy import func, select
 
-from engine.campaign_models import Candidate
+from engine.campaigns.campaign_models import Candidate
 from engine.config import REPO_ROOT
-from engine.models import Event, HumanTask, Timer
+from engine.storage.models import Event, HumanTask, Timer
 from tests.conftest import deploy_folder
 
 

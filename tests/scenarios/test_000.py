@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from engine import audit
-from engine.campaign_models import Candidate
-from engine.campaigns import RatioCapBreached
-from engine.models import Event, HumanTask, Instance, Timer
-from engine.timers import sweep
+from engine.audit import audit
+from engine.campaigns.campaign_models import Candidate
+from engine.campaigns.campaigns import RatioCapBreached
+from engine.storage.models import Event, HumanTask, Instance, Timer
+from engine.timekeeping.timers import sweep
 from pingxuan.actors import Actors, Policy
 from tests.scenarios.helpers import candidate, demo, events, ready_tasks, setup, waiting_timers
 
@@ -122,7 +122,7 @@ def check_objection(services, clock, v):
 def check_deadline(services, clock, v):
     from datetime import date
 
-    from engine.workdays import deadline_end
+    from engine.timekeeping.workdays import deadline_end
     campaign_id = setup(services, clock, v)
     c = nominate(services, campaign_id, v["unit"], "collective", v["collective"])
     clock.set(deadline_end(date.fromisoformat(v["deadline"])).astimezone(timezone.utc))
@@ -225,7 +225,7 @@ def check_holiday_publicity(services, clock, v, posted_on: datetime, last_day: s
     """Post the unit publicity on `posted_on` and compare the stored last day and timer due date."""
     from datetime import date
 
-    from engine.workdays import deadline_end
+    from engine.timekeeping.workdays import deadline_end
     campaign_id = setup(services, clock, v)
     c = nominate(services, campaign_id, v["unit"], "collective", v["collective"])
     actors = Actors(services)

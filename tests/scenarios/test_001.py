@@ -8,13 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from engine import audit
-from engine.campaign_models import Candidate, CandidateSelection
-from engine.campaigns import RatioCapBreached
+from engine.audit import audit
+from engine.campaigns.campaign_models import Candidate, CandidateSelection
+from engine.campaigns.campaigns import RatioCapBreached
 from engine.config import REPO_ROOT
 from engine.errors import ValidationFailed
-from engine.models import Event, HumanTask
-from engine.timers import sweep
+from engine.storage.models import Event, HumanTask
+from engine.timekeeping.timers import sweep
 from pingxuan.actors import Actors, Policy
 from tests.conftest import deploy_folder
 from tests.scenarios.test_000 import decide, drive_to

@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit
-from engine.campaigns import RatioCapBreached
+from engine.audit import audit
+from engine.campaigns.campaigns import RatioCapBreached
 from engine.config import TIMEZONE
-from engine.timers import sweep
-from engine.workdays import deadline_end
+from engine.timekeeping.timers import sweep
+from engine.timekeeping.workdays import deadline_end
 from pingxuan.actors import Actors, Policy
 from tests.scenarios.helpers import candidate, candidate_count, demo, events, ready_tasks, setup, waiting_timers
 

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from engine.campaigns import RatioCapBreached
+from engine.campaigns.campaigns import RatioCapBreached
 from pingxuan.actors import Actors, Policy
 from tests.scenarios.test_003 import (
     beijing,

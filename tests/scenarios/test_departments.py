@@ -12,12 +12,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from engine.campaign_config import load_variant_config
-from engine.campaign_models import Candidate
+from engine.campaigns.campaign_config import load_variant_config
+from engine.campaigns.campaign_models import Candidate
 from engine.config import REPO_ROOT
-from engine.models import HumanTask
-from engine.safe_xml import parse_xml
-from engine.spiff import find_task
+from engine.definitions.safe_xml import parse_xml
+from engine.runtime.spiff import find_task
+from engine.storage.models import HumanTask
 from pingxuan.actors import Actors
 from tests.conftest import deploy_folder
 

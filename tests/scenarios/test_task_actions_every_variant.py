@@ -7,10 +7,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine import audit, task_actions, users
-from engine.access import Principal
+from engine.audit import audit
 from engine.config import REPO_ROOT
 from engine.errors import Conflict
+from engine.people import users
+from engine.people.access import Principal
+from engine.tasks import task_actions
 from pingxuan.actors import Actors
 from tests.conftest import deploy_folder
 from tests.scenarios.helpers import events, ready_tasks, setup

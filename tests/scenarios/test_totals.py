@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.campaign_models import Candidate, CandidateSelection
+from engine.campaigns.campaign_models import Candidate, CandidateSelection
 from engine.config import REPO_ROOT
 from pingxuan.actors import Actors, Policy
 from tests.conftest import deploy_folder

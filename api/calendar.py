@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from engine.timekeeping.calendar_store import import_year_file
+from engine.timekeeping import calendar_store
 
 from .blueprint import Blueprint
 from .schemas.misc import DayArgsSchema, DaySchema, ImportSummarySchema, PeriodArgsSchema, PeriodSchema, YearScheduleSchema
@@ -41,7 +41,6 @@ def period_end(args):
 @blp.response(200, ImportSummarySchema)
 def import_year(body):
     """导入国务院办公厅公布的某一年节假日安排（整年替换）"""
-    with services().db.transaction() as session:
-        summary = import_year_file(session, json.dumps(body, ensure_ascii=False))
+    summary = calendar_store.import_year(services().db, json.dumps(body, ensure_ascii=False))
     services().calendar.invalidate()
     return {**asdict(summary), "message": summary.message()}

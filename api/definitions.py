@@ -62,8 +62,7 @@ def deploy(body):
 @blp.response(200, DeploymentSchema)
 def show(deployment_id):
     """一个部署版本"""
-    with services().db.transaction(write=False) as session:
-        return deployment_dict(catalog.deployment(session, deployment_id))
+    return deployment_dict(catalog.deployment(services(), deployment_id))
 
 
 @blp.route("/<int(max=2147483647):deployment_id>/diagram", methods=["GET"])

@@ -11,7 +11,8 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 
 from engine.people.access import ROLES, Principal
-from engine.people.users import csrf_token_for, verify_token
+from engine.people.users import csrf_token_for, verify
+from engine.services import Services
 
 from .errors import CsrfFailed, RoleForbidden, Unauthorized
 
@@ -59,7 +60,7 @@ SECURITY_SCHEMES = {
 }
 
 
-def services():
+def services() -> Services:
     return current_app.extensions["pingxuan"]
 
 
@@ -73,20 +74,18 @@ def authenticate() -> Principal:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise Unauthorized("Authorization 请求头应为“Bearer 访问令牌”")
-        with services().db.transaction(write=False) as session:
-            principal, token = verify_token(session, raw.strip(), now())
-        g.auth = ("bearer", token.id)
+        principal, token_id = verify(services().db, raw.strip(), now())
+        g.auth = ("bearer", token_id)
         return principal
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise Unauthorized("请先登录，或在 Authorization 请求头中提供访问令牌")
-    with services().db.transaction(write=False) as session:
-        principal, token = verify_token(session, cookie, now(), kind="session")
+    principal, token_id = verify(services().db, cookie, now(), kind="session")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), csrf_token_for(cookie).encode()):
             raise CsrfFailed(f"缺少或错误的 CSRF 令牌（请求头 {CSRF_HEADER}），请刷新页面后重试")
-    g.auth = ("cookie", token.id)
+    g.auth = ("cookie", token_id)
     return principal
 
 

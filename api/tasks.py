@@ -38,8 +38,7 @@ def inbox_page(args):
         due_before=args.get("due_before"), overdue=args["overdue"], completed_by_me=args["mine"],
         sort=args["sort"], page=args["page"], per_page=args["per_page"], campaign_id=args.get("campaign_id"),
         name_contains=args.get("q"), after=args.get("after"))
-    with services().db.transaction(write=False) as session:
-        return asdict(inbox.inbox(session, current(), f, now()))
+    return asdict(inbox.inbox(services().db, current(), f, now()))
 
 
 @blp.route("/<task_id>", methods=["GET"])

@@ -22,8 +22,7 @@ def upload_photo(files):
     """上传照片：须为 JPG（按文件内容判断），大小 50—500 KB；返回的信息可填入表单的照片字段"""
     file = files["file"]
     content = file.read()  # bounded by MAX_CONTENT_LENGTH
-    with services().db.transaction() as session:
-        return asdict(uploads.store_photo(session, current(), file.filename or "", content, now()))
+    return asdict(uploads.store_photo(services().db, current(), file.filename or "", content, now()))
 
 
 @blp.route("/<upload_id>", methods=["GET"])
@@ -31,7 +30,6 @@ def upload_photo(files):
 @blp.response(200, content_type="image/jpeg", description="图片内容")
 def download(upload_id):
     """下载已上传的照片"""
-    with services().db.transaction(write=False) as session:
-        upload = uploads.read_upload(session, current(), upload_id)
-        return Response(upload.content, mimetype=upload.content_type,
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})
+    upload = uploads.read_upload(services().db, current(), upload_id)
+    return Response(upload.content, mimetype=upload.content_type,
+                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})

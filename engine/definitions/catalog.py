@@ -67,7 +67,12 @@ def deployments(services, name: str | None = None) -> list[Deployment]:
     return rows
 
 
-def deployment(session: Session, deployment_id: int) -> Deployment:
+def deployment(services, deployment_id: int) -> Deployment:
+    with services.db.transaction(write=False) as session:
+        return _deployment(session, deployment_id)
+
+
+def _deployment(session: Session, deployment_id: int) -> Deployment:
     found = session.get(Deployment, deployment_id)
     if found is None:
         raise NotFound(f"部署版本 {deployment_id} 不存在")
@@ -77,7 +82,7 @@ def deployment(session: Session, deployment_id: int) -> Deployment:
 def diagram_xml(services, deployment_id: int, process_id: str | None) -> tuple[str, str, str]:
     """(process id, file, XML); the bundle's first process when none is named."""
     with services.db.transaction(write=False) as session:
-        found = deployment(session, deployment_id)
+        found = _deployment(session, deployment_id)
     process_id = process_id or found.process_ids[0]
     return (process_id, *process_xml(found, process_id))
 

@@ -8,14 +8,18 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.errors import NotFound, ValidationFailed
 from engine.people.access import READ_ALL, Forbidden, Principal
 from engine.storage.models import Base
 from engine.timekeeping.timeutil import UTCDateTime
+
+if TYPE_CHECKING:
+    from engine.storage.db import Database
 
 PHOTO_MIN = 50 * 1024
 PHOTO_MAX = 500 * 1024
@@ -70,7 +74,7 @@ def jpeg_dimensions(content: bytes) -> tuple[int, int]:
     raise ValidationFailed("照片文件已损坏", field_errors={"file": "JPG 文件不完整或已损坏，无法读取图像尺寸"})
 
 
-def store_photo(session: Session, principal: Principal, file_name: str, content: bytes, now: datetime) -> PhotoInfo:
+def store_photo(db: Database, principal: Principal, file_name: str, content: bytes, now: datetime) -> PhotoInfo:
     size = len(content)
     if size < PHOTO_MIN or size > PHOTO_MAX:
         raise ValidationFailed("照片大小不符合要求", field_errors={
@@ -80,19 +84,27 @@ def store_photo(session: Session, principal: Principal, file_name: str, content:
     upload = Upload(id=str(uuid.uuid4()), kind="photo", file_name=name, content_type="image/jpeg", size=size,
                     sha256=hashlib.sha256(content).hexdigest(), width=width, height=height, content=content,
                     uploaded_by=principal.name, uploader_unit=principal.unit, uploaded_at=now)
-    session.add(upload)
-    return _info(upload)
+    with db.transaction() as session:
+        session.add(upload)
+        return _info(upload)
 
 
-def read_upload(session: Session, principal: Principal, upload_id: str) -> Upload:
-    upload = session.get(Upload, upload_id) if len(upload_id) <= 36 else None
-    if upload is None:
-        raise NotFound("文件不存在")
-    if not (principal.role in READ_ALL or principal.role in ("office", "leading")
-            or upload.uploaded_by == principal.name
-            or (upload.uploader_unit is not None and upload.uploader_unit == principal.unit)):
-        raise Forbidden("您无权查看该文件")
-    return upload
+@dataclass(frozen=True)
+class UploadContent:
+    content: bytes
+    content_type: str
+
+
+def read_upload(db: Database, principal: Principal, upload_id: str) -> UploadContent:
+    with db.transaction(write=False) as session:
+        upload = session.get(Upload, upload_id) if len(upload_id) <= 36 else None
+        if upload is None:
+            raise NotFound("文件不存在")
+        if not (principal.role in READ_ALL or principal.role in ("office", "leading")
+                or upload.uploaded_by == principal.name
+                or (upload.uploader_unit is not None and upload.uploader_unit == principal.unit)):
+            raise Forbidden("您无权查看该文件")
+        return UploadContent(upload.content, upload.content_type)
 
 
 def _info(upload: Upload) -> PhotoInfo:

@@ -9,6 +9,7 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -18,6 +19,9 @@ from engine.errors import Conflict, NotFound, PingxuanError, ValidationFailed
 from engine.people.access import ROLES, TASK_ROLES, UNIT_BOUND, Principal
 from engine.storage.models import Base
 from engine.timekeeping.timeutil import UTCDateTime
+
+if TYPE_CHECKING:
+    from engine.storage.db import Database
 
 PASSWORD_METHOD = "scrypt"  # werkzeug's scrypt (n=2**15, r=8, p=1); tests may lower the cost
 MIN_PASSWORD = 8
@@ -150,6 +154,13 @@ def verify_token(session: Session, raw: str, now: datetime, kind: str | None = N
     if token.expires_at <= now:
         raise TokenExpired("身份凭证已过期，请重新登录或申请新的访问令牌")
     return user.principal(), token
+
+
+def verify(db: Database, raw: str, now: datetime, kind: str | None = None) -> tuple[Principal, int]:
+    """The principal a bearer or session token stands for, and the token's id."""
+    with db.transaction(write=False) as session:
+        principal, token = verify_token(session, raw, now, kind)
+        return principal, token.id
 
 
 def revoke_token(session: Session, token_id: int, user_id: int, now: datetime) -> None:

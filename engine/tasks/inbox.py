@@ -11,6 +11,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
@@ -20,6 +21,9 @@ from engine.errors import ValidationFailed
 from engine.people.access import Principal, held_clause
 from engine.storage.models import HumanTask, Instance
 from engine.storage.task_tables import TaskAssignment
+
+if TYPE_CHECKING:
+    from engine.storage.db import Database
 
 STATES = ("ready", "completed", "cancelled")
 SORTS = ("due_at", "-due_at", "created_at", "-created_at")
@@ -165,7 +169,12 @@ def _count(session: Session, principal: Principal, clauses) -> int:
     return n
 
 
-def inbox(session: Session, principal: Principal, f: InboxFilter, now: datetime) -> InboxPage:
+def inbox(db: Database, principal: Principal, f: InboxFilter, now: datetime) -> InboxPage:
+    with db.transaction(write=False) as session:
+        return _inbox(session, principal, f, now)
+
+
+def _inbox(session: Session, principal: Principal, f: InboxFilter, now: datetime) -> InboxPage:
     per_page = max(1, min(f.per_page, MAX_PER_PAGE))
     page = max(1, f.page)
     offset, clauses = (page - 1) * per_page, _where(principal, f, now)

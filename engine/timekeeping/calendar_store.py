@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,9 @@ from sqlalchemy.orm import Session
 from engine.errors import ValidationFailed
 from engine.storage.models import CalendarYear, Holiday
 from engine.timekeeping.workdays import REST, WORKDAY, WorkdayCalendar, chinesecalendar_days
+
+if TYPE_CHECKING:
+    from engine.storage.db import Database
 
 SEED_SOURCE = f"chinesecalendar {version('chinesecalendar')}（国务院办公厅节假日安排通知）"
 _WEEKDAYS = "一二三四五六日"
@@ -214,6 +218,11 @@ def import_year_file(session: Session, path_or_text: str | Path) -> ImportSummar
     kinds = [kind for kind, _ in schedule.days.values()]
     return ImportSummary(year, source, schedule.names, kinds.count(REST),
                          kinds.count(WORKDAY), replaced_rows=replaced)
+
+
+def import_year(db: Database, path_or_text: str | Path) -> ImportSummary:
+    with db.transaction() as session:
+        return import_year_file(session, path_or_text)
 
 
 def load_calendar(session: Session) -> WorkdayCalendar:

@@ -191,6 +191,11 @@ CASES = {
                                   [(NB, "Gateway_Review", "初审通过？", "默认流 Flow_Start 不是它的出口"),
                                    (NB, "Gateway_Review", "初审通过？", "Flow_Reject「退回」 既没有条件")]),
     "condition_on_task_exit": (with_condition_on_task_exit, [(NB, "Flow_Filled", None, "会被忽略")]),
+    # a flow to nowhere is named at the flow, in Chinese (Spiff named an unrelated element, in English)
+    "flow_target_dangling": (lambda d, f: node(d[NB], "Flow_Filled").set("targetRef", "Nowhere"),
+                             [(NB, "Flow_Filled", None, "终点（targetRef）“Nowhere”不是同一流程中的元素")]),
+    "flow_source_missing": (lambda d, f: node(d[NB], "Flow_Filled").attrib.pop("sourceRef"),
+                            [(NB, "Flow_Filled", None, "缺少起点（sourceRef）")]),
     # 7. multi-instance data
     "mi_no_input": (lambda d, f: remove(mi(d).find(f"{{{B}}}loopDataInputRef")),
                     [(NB, "UserTask_Opinion", "部门意见", "loopCardinality（数量）或 loopDataInputRef")]),

@@ -109,3 +109,22 @@ def check_references(report: Report, file: str, tree, decisions: dict[str, str |
 
 def _label(el) -> str:
     return el.get("id", "?") + (f"「{el.get('name')}」" if el.get("name") else "")
+
+
+def check_flows(report: Report, file: str, tree) -> bool:
+    """Every sequence flow joins two elements of its own (sub)process. A dangling end would reach
+    SpiffWorkflow's parser, which names an unrelated element in English; reported here at the flow
+    itself. Returns whether all flows are whole."""
+    whole = True
+    for container in (*tree.iterfind(".//bpmn:process", NS), *tree.iterfind(".//bpmn:subProcess", NS)):
+        siblings = {child.get("id"): child for child in container if child.get("id")}
+        for flow in container.iterfind("bpmn:sequenceFlow", NS):
+            for end, role in (("sourceRef", "起点"), ("targetRef", "终点")):
+                ref = flow.get(end)
+                if not ref:
+                    report.add(file, flow, f"顺序流 {_label(flow)} 缺少{role}（{end}）")
+                    whole = False
+                elif ref not in siblings or siblings[ref].tag == bpmn("sequenceFlow"):
+                    report.add(file, flow, f"顺序流 {_label(flow)} 的{role}（{end}）“{ref}”不是同一流程中的元素")
+                    whole = False
+    return whole

@@ -73,8 +73,8 @@ def task_detail(services, principal: Principal, task_id: str) -> TaskDetail:
 
 
 def task_form(services, principal: Principal, task_id: str) -> TaskForm:
-    """The form to fill in: the draft if one was saved, else what the task's data already holds
-    for the form's fields (after a 退回, the earlier submission)."""
+    """The form to fill in: what the task's data already holds for the form's fields (prefilled at
+    the start, or after a 退回 the earlier submission), with a saved draft over it."""
     with services.db.transaction(write=False) as session:
         row, _ = _readable(session, principal, task_id)
         version = session.scalar(select(Instance.version).where(Instance.id == row.instance_id))
@@ -86,14 +86,15 @@ def task_form(services, principal: Principal, task_id: str) -> TaskForm:
     forms = services.runtime.forms
     schema = forms.resolved(row.form) if row.form and forms is not None else {"type": "object", "properties": {}}
     ui = forms.ui_schema(row.form) if row.form and forms is not None else None
+    task_data = REGISTRY.restore(json.loads(stored_data)) if stored_data else {}
+    fields = schema.get("properties") or {}
+    data = {k: v for k, v in task_data.items() if k in fields}
+    if subject is not None and "candidate" in fields and "candidate" not in data:
+        data["candidate"] = candidate_ref(subject)
     if draft is not None:
-        data = draft.data
-    else:
-        task_data = REGISTRY.restore(json.loads(stored_data)) if stored_data else {}
-        fields = schema.get("properties") or {}
-        data = {k: v for k, v in task_data.items() if k in fields}
-        if subject is not None and "candidate" in fields and "candidate" not in data:
-            data["candidate"] = candidate_ref(subject)
+        # A draft holds what the user typed, which may be only part of the form: the fields the
+        # task was given (a start's prefilled 推荐单位, an earlier submission) stay underneath it.
+        data = {**data, **draft.data}
     return TaskForm(task_id, row.form, schema, ui, data, draft.saved_at if draft else None, version, subject)
 
 

@@ -74,6 +74,19 @@ def test_form_draft_and_prefill(api):
     api.put(f"/api/tasks/{task_id}/draft", "unit", 409, json={"data": {}})
 
 
+def test_a_partial_draft_keeps_the_fields_the_start_prefilled(api):
+    from tests.api.conftest import START
+    inst = api.start(data={**START, "candidate_name": "预填的名称"})
+    task_id = inst["ready_tasks"][0]["task_id"]
+    assert api.get(f"/api/tasks/{task_id}/form", "unit").json["data"] == {"candidate_name": "预填的名称"}
+    api.put(f"/api/tasks/{task_id}/draft", "unit", json={"data": {"deeds": "只填了事迹"}})
+    form = api.get(f"/api/tasks/{task_id}/form", "unit").json
+    assert form["data"] == {"candidate_name": "预填的名称", "deeds": "只填了事迹"}
+    # what the user typed over a prefilled field wins
+    api.put(f"/api/tasks/{task_id}/draft", "unit", json={"data": {"candidate_name": "改过的名称"}})
+    assert api.get(f"/api/tasks/{task_id}/form", "unit").json["data"]["candidate_name"] == "改过的名称"
+
+
 def test_invalid_form_data_gives_field_errors_and_changes_nothing(api, sample):
     inst = api.start()
     task_id = inst["ready_tasks"][0]["task_id"]

@@ -336,3 +336,19 @@ def test_a_retried_nomination_with_its_key_nominates_once(capi, v001):
     assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
     with v001.db.transaction(write=False) as s:
         assert s.scalars(select(Candidate.name).where(Candidate.campaign_id == cid)).all() == ["重试者"]
+
+
+def test_the_instance_view_and_the_inbox_agree_on_every_due_date(capi, v001, clock):
+    """At every step of a 001 candidate, GET /api/instances/{id} shows the same due dates as the
+    inbox (the walkthrough saw `due_at: null` in one while the other showed a deadline)."""
+    cid = create(capi)
+    iid = nominate(capi, cid, "张三").json["id"]
+    actors, dated = Actors(v001), 0
+    for _ in range(60):
+        view = capi.get(f"/api/instances/{iid}", "office").json["ready_tasks"]
+        inbox = capi.get("/api/tasks", "auditor", query_string={"instance_id": iid}).json["items"]
+        assert {t["task_id"]: t["due_at"] for t in view} == {t["task_id"]: t["due_at"] for t in inbox}
+        dated += sum(t["due_at"] is not None for t in view)
+        if not actors.step(cid, clock):
+            break
+    assert dated >= 8  # the nomination deadline and the opinion rounds' deadlines were seen

@@ -8,6 +8,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.audit.replay import rebuild, verify_replay
 from engine.errors import NotFound
 from engine.runtime.spiff import all_workflows
+from engine.storage.db import is_uuid
 from engine.storage.eventlog import events_of, verify_chain
 from engine.storage.models import Event, Instance
 from engine.tasks.instance_views import progress
@@ -25,7 +26,7 @@ class StateAsOf:
 
 
 def _instance(session, instance_id: str) -> Instance:
-    instance = session.get(Instance, instance_id) if _uuid_like(instance_id) else None
+    instance = session.get(Instance, instance_id) if is_uuid(instance_id) else None
     if instance is None:
         raise NotFound(f"流程实例 {instance_id} 不存在")
     return instance
@@ -69,12 +70,3 @@ def verify(services, instance_id: str):
         replay = verify_replay(session, instance, runtime.specs, runtime.script_engine) if chain.ok else None
     return chain, replay
 
-
-def _uuid_like(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False

@@ -28,7 +28,7 @@ from engine.runtime.appliers import MessageNotWaiting, apply, instance_item, pro
 from engine.runtime.determinism import command_context
 from engine.runtime.spiff import find_task
 from engine.storage import eventlog, index
-from engine.storage.db import Database, StaleRow, Writes
+from engine.storage.db import Database, StaleRow, Writes, is_uuid
 from engine.storage.index import form_properties, timer_due
 from engine.storage.models import Deployment, HumanTask, Instance
 from engine.storage.storable import require_storable
@@ -317,7 +317,7 @@ class Runtime:
     def _read(self, session: Session, instance_ids: list[str]) -> dict[str, Instance]:
         """The instances' rows, detached from the session: a command changes them in memory and
         writes them through its recorded, version-guarded UPDATE, never by an ORM flush."""
-        ids = sorted({i for i in instance_ids if _is_uuid(i)})
+        ids = sorted({i for i in instance_ids if is_uuid(i)})
         if not ids:
             return {}
         found = {i.id: i for i in session.scalars(select(Instance).where(Instance.id.in_(ids)))}
@@ -327,7 +327,7 @@ class Runtime:
 
     def _instance(self, session: Session, instance_id: str, loaded: dict[str, Instance] | None = None) -> Instance:
         instance = (loaded or {}).get(instance_id)
-        if instance is None and _is_uuid(instance_id):
+        if instance is None and is_uuid(instance_id):
             instance = session.get(Instance, instance_id)
         if instance is None:
             raise NotFound(f"流程实例 {instance_id} 不存在")
@@ -448,10 +448,3 @@ def _status(wf: BpmnWorkflow, event_type: str) -> str:
         return "cancelled"
     return "completed" if wf.completed else "running"
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -177,3 +178,13 @@ class Writes:
             rows.extend(params if isinstance(params, list) else [params])
         for statement, rows in batches.values():
             connection.execute(statement, rows if len(rows) > 1 else rows[0])
+
+
+def is_uuid(value: str) -> bool:
+    """Whether a client-given id can be an instance id at all: PostgreSQL refuses a malformed uuid
+    in a query, so such an id is answered as not found without asking the database."""
+    try:
+        uuid.UUID(str(value))
+        return True
+    except ValueError:
+        return False

@@ -15,6 +15,7 @@ from engine.people.access import READ_ALL, Forbidden, Principal
 from engine.runtime.appliers import PROTECTED
 from engine.runtime.runtime import InstanceView
 from engine.runtime.spiff import all_workflows
+from engine.storage.db import is_uuid
 from engine.storage.models import Deployment, Event, HumanTask, Instance
 
 WIDE_READERS = READ_ALL | {"office", "leading"}  # campaign-wide roles read every candidate
@@ -55,7 +56,7 @@ def readable_clause(principal: Principal):
 
 
 def require_readable(session: Session, principal: Principal, instance_id: str) -> Instance:
-    instance = session.get(Instance, instance_id) if _uuid_like(instance_id) else None
+    instance = session.get(Instance, instance_id) if is_uuid(instance_id) else None
     if instance is None:
         raise NotFound(f"流程实例 {instance_id} 不存在")
     if principal.role not in WIDE_READERS and not session.scalar(
@@ -144,12 +145,3 @@ def diagram(services, principal: Principal, instance_id: str) -> Diagram:
     completed, active = progress(wf)
     return Diagram(instance.process_id, file, xml, completed, active)
 
-
-def _uuid_like(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False

@@ -94,8 +94,10 @@ def scenario_name(item, deployment: str, index: int) -> str:
 
     name = item.originalname.removeprefix("test_").removeprefix(f"{deployment}_")
     params = getattr(getattr(item, "callspec", None), "params", {})
+    # A parameter that is a whole scenario (a dict of a variant's facts) names nothing a reader
+    # needs and would make the file name longer than a file system allows.
     extra = [v.astimezone(TIMEZONE).date().isoformat() if isinstance(v, datetime) else str(v)
-             for k, v in params.items() if k not in ("backend", "variant")]
+             for k, v in params.items() if k not in ("backend", "variant") and not isinstance(v, (dict, list))]
     name = "-".join([name, *extra]) + (f"-{index}" if index > 1 else "")
     return re.sub(r"[^\w.-]+", "_", name)
 

@@ -310,30 +310,39 @@ class FormRegistry:
         time): a publicity posted "last week" would end at once and skip its 5 working days."""
         schema = self.resolved(name)
         errors = {path: f"不能早于今天（{today.year}年{today.month}月{today.day}日）；更正已过去的日期须由系统管理员办理并说明理由"
-                  for path, value in _not_before_today(schema, data) if (day := _parsed_date(value)) and day < today}
+                  for path, value, _ in _marked(schema, data, "notBeforeToday") if (day := _parsed_date(value)) and day < today}
         if errors:
-            labels = self.labels(name, errors)
-            raise ValidationFailed(summary(errors, labels), field_errors=errors, field_labels=labels)
+            raise self.refusal(name, errors)
+
+    def upload_refs(self, name: str, data) -> list[tuple[str, str, str]]:
+        """(dotted path, upload id, kind) of every filled field marked `"uploadOf": "<kind>"`: the
+        id must name a file really uploaded, or the printed 审批表 would lack its photo."""
+        return list(_marked(self.resolved(name), data, "uploadOf"))
 
     def validate(self, name: str, data) -> None:
         field_errors = self.errors(name, data)
         if field_errors:
-            schema = self.resolved(name)
-            field_errors = dict(sorted(field_errors.items(), key=lambda item: field_position(schema, item[0])))
-            labels = self.labels(name, field_errors)
-            raise ValidationFailed(summary(field_errors, labels), field_errors=field_errors, field_labels=labels)
+            raise self.refusal(name, field_errors)
+
+    def refusal(self, name: str, field_errors: dict[str, str]) -> ValidationFailed:
+        """The error that refuses a form: the fields in the order the form reads, each with its label."""
+        schema = self.resolved(name)
+        field_errors = dict(sorted(field_errors.items(), key=lambda item: field_position(schema, item[0])))
+        labels = self.labels(name, field_errors)
+        return ValidationFailed(summary(field_errors, labels), field_errors=field_errors, field_labels=labels)
 
 
-def _not_before_today(schema, data, path=()):
-    """(dotted path, value) of every date field marked `"notBeforeToday": true` that is filled."""
+def _marked(schema, data, keyword: str, path=()):
+    """(dotted path, value, the keyword's value) of every filled text field whose schema carries
+    `keyword` (e.g. `"notBeforeToday": true`, `"uploadOf": "photo"`)."""
     if not isinstance(schema, dict) or not isinstance(data, dict):
         return
     for name, sub in (schema.get("properties") or {}).items():
         if name not in data or not isinstance(sub, dict):
             continue
-        if sub.get("notBeforeToday") and isinstance(data[name], str):
-            yield ".".join((*path, name)), data[name]
-        yield from _not_before_today(sub, data[name], (*path, name))
+        if sub.get(keyword) and isinstance(data[name], str) and data[name]:
+            yield ".".join((*path, name)), data[name], sub[keyword]
+        yield from _marked(sub, data[name], keyword, (*path, name))
 
 
 def _decided_by(schema, path=()):

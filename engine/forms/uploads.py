@@ -15,10 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.errors import NotFound, ValidationFailed
 from engine.people.access import READ_ALL, Forbidden, Principal
+from engine.storage.db import is_uuid
 from engine.storage.models import Base
 from engine.timekeeping.timeutil import UTCDateTime
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from engine.storage.db import Database
 
 PHOTO_MIN = 50 * 1024
@@ -105,6 +108,17 @@ def read_upload(db: Database, principal: Principal, upload_id: str) -> UploadCon
                 or (upload.uploader_unit is not None and upload.uploader_unit == principal.unit)):
             raise Forbidden("您无权查看该文件")
         return UploadContent(upload.content, upload.content_type)
+
+
+def missing_uploads(session: Session, refs: list[tuple[str, str, str]]) -> dict[str, str]:
+    """{field path: message} for every reference (path, upload id, kind) that names no stored file
+    of that kind: a form may only point at a photo that was really uploaded."""
+    errors = {}
+    for path, upload_id, kind in refs:
+        upload = session.get(Upload, upload_id) if is_uuid(upload_id) else None
+        if upload is None or upload.kind != kind:
+            errors[path] = "未找到该照片文件（编号无效或文件未上传成功），请重新上传照片"
+    return errors
 
 
 def _info(upload: Upload) -> PhotoInfo:

@@ -23,6 +23,7 @@ from engine.config import TIMEZONE
 from engine.definitions.definitions import SpecLibrary, latest_for_process
 from engine.errors import Conflict, NotFound, PingxuanError, ScriptError, ValidationFailed
 from engine.forms import datapath
+from engine.forms.uploads import missing_uploads
 from engine.runtime import snapshot
 from engine.runtime.appliers import MessageNotWaiting, apply, instance_item, protect_routing
 from engine.runtime.determinism import command_context
@@ -151,7 +152,7 @@ class Runtime:
         administrator's recorded correction says why."""
         validated = set() if validated is None else validated
 
-        def check(_session: Session, live: snapshot.LiveWorkflow, at: datetime) -> None:
+        def check(session: Session, live: snapshot.LiveWorkflow, at: datetime) -> None:
             task = find_task(live.workflow, task_id)
             if task is None or not task.task_spec.manual:
                 raise NotFound("该实例中没有这个待办任务")
@@ -164,6 +165,8 @@ class Runtime:
                 self.forms.validate(form, given)
                 if correction is None:
                     self.forms.validate_not_past(form, given, at.astimezone(TIMEZONE).date())
+                if missing := missing_uploads(session, self.forms.upload_refs(form, given)):
+                    raise self.forms.refusal(form, missing)
                 validated.add((form, id(data)))
         return check
 

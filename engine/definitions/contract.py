@@ -19,6 +19,7 @@ TASK_PROPERTIES: dict[str, tuple[str, ...] | None] = {
     "batch": ("review", "publicity"),
     "checksRatioCaps": ("true", "false"),
     "reviewStage": None,
+    "laneFrom": None,  # a task-data field naming the lane that acts (e.g. the lane that posted the publicity)
 }
 
 # Campaigns created before their config declared "outcomes" had these two.

@@ -60,9 +60,13 @@ def _due_for(task: Task) -> datetime | None:
 
 def human_task_fields(task: Task, lanes: dict) -> dict:
     """What the inbox shows of an open user task: its index row, and the command's view of it."""
-    lane = task.task_spec.lane
-    lane_info = lanes.get(lane or "", {})
     properties = form_properties(task)
+    lane = task.task_spec.lane
+    # A step whose actor depends on the path taken (an objection is verified by whoever posted the
+    # publicity) names a task-data field holding the lane; an unknown value keeps the drawn lane.
+    if (lane_field := properties.get("laneFrom")) and task.data.get(lane_field) in lanes:
+        lane = task.data[lane_field]
+    lane_info = lanes.get(lane or "", {})
     unit_field = properties.get("unitField") or lane_info.get("unit_from")
     unit = task.data.get(unit_field) if unit_field else None
     return {"task_id": str(task.id), "spec_name": task.task_spec.bpmn_id or task.task_spec.name,

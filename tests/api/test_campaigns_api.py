@@ -211,7 +211,14 @@ def test_publicity_posting_and_objections(capi, v001, clock):
     assert [t["title"] for t in view["ready_tasks"]] == ["核实异议"]
     # Lodging returns the objection's id; its verification form carries it, decided by the process.
     verify = view["ready_tasks"][0]["task_id"]
-    assert capi.get(f"/api/tasks/{verify}/form", "office").json["schema"]["properties"]["objection_id"]["readOnly"]
+    # An objection to the unit's own publicity is verified by that unit (it posted it), not the office.
+    assert (view["ready_tasks"][0]["role"], view["ready_tasks"][0]["unit"]) == ("staff", "渝中区")
+    finding = demo("common/objection_verification.json") | {"candidate": ref(rows[a["id"]]), "upheld": False,
+                                                             "reason": "反映问题不属实。", "handling": "继续推荐。"}
+    finding.pop("objection_id", None)
+    capi.submit(verify, "office", finding, view["version"], expect=403)
+    capi.submit(verify, "chengkou", finding, view["version"], expect=403)
+    assert capi.get(f"/api/tasks/{verify}/form", "yuzhong").json["schema"]["properties"]["objection_id"]["readOnly"]
     wf = v001.runtime.workflow(a["id"])
     assert find_task(wf, verify).data["objection"]["objection_id"] == view["objection_id"]
     events = capi.get(f"/api/audit/instances/{a['id']}/events", "auditor").json["events"]

@@ -106,6 +106,8 @@ def check_objection(services, clock, v):
     objection = demo("common/objection.json") | {"candidate": ref, "received_date": actors.today()}
     services.campaigns.lodge_objection(c.id, objection, "异议受理人")
     [verify] = [t for t in ready_tasks(services, c.id) if t.form == "common/objection_verification.json"]
+    # An objection to a unit's own publicity is verified by that unit, not by the office.
+    assert (verify.lane, verify.role, verify.unit) == ("推荐单位", "staff", v["other_unit"])
     finding = demo("common/objection_verification.json") | {
         "candidate": ref, "date": actors.today(), "upheld": True,
         "finding": "经核实，事迹材料中的部分数据与台账不符。", "reason": "反映问题属实。",

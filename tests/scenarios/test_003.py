@@ -126,6 +126,7 @@ def check_objection(services, clock, v):
     objection = demo("common/objection.json") | {"candidate": ref(c, spec), "received_date": actors.today()}
     services.campaigns.lodge_objection(c.id, objection, "异议受理人")
     [verify] = [t for t in ready_tasks(services, c.id) if t.form == "common/objection_verification.json"]
+    assert (verify.lane, verify.role, verify.unit) == ("推荐单位", "staff", spec[0])  # the unit that posted
     finding = demo("common/objection_verification.json") | {
         "candidate": ref(c, spec), "date": actors.today(), "upheld": True,
         "finding": "经核实，推荐材料中的部分事迹与实际不符。", "reason": "反映问题属实。",

@@ -182,6 +182,7 @@ class CalendarYear(Base):
 # modules that define tables belong here: each imports nothing but this module's Base and leaf
 # modules, so that importing any engine module first never meets a half-initialised one.
 from engine.campaigns import campaign_models  # noqa: E402,F401
+from engine.documents import job_rows  # noqa: E402,F401
 from engine.forms import uploads  # noqa: E402,F401
 from engine.people import users  # noqa: E402,F401
 from engine.runtime import idempotency  # noqa: E402,F401

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import io
 import time
+import uuid
 import zipfile
 
 import pytest
+from sqlalchemy import select
 
 from engine.documents.bundle import campaign_bundle
-from engine.documents.jobs import DocumentJobs
+from engine.documents.job_rows import DocumentJobRow
+from engine.documents.jobs import STALE_AFTER, DocumentJobs
+from engine.errors import NotFound
 from engine.people.access import Forbidden
 from tests.documents.helpers import OFFICE, staff
 
@@ -27,16 +31,41 @@ def test_bundle_holds_every_document_and_reports_progress(services, decided_000)
 
 
 def test_background_job_with_pdf(services, decided_000):
-    jobs = DocumentJobs(services)
-    job = jobs.start(OFFICE, decided_000["campaign"], with_pdf=True)
-    for _ in range(240):
-        if jobs.get(OFFICE, job.id).state != "running":
+    """The job is a row: another server process (here a second DocumentJobs, as a second gunicorn
+    worker would hold) reports its progress and hands out the file."""
+    job = DocumentJobs(services).start(OFFICE, decided_000["campaign"], with_pdf=True)
+    elsewhere = DocumentJobs(services)
+    for _ in range(480):
+        seen = elsewhere.get(OFFICE, job.id)
+        if seen.state != "running":
             break
         time.sleep(0.5)
-    assert job.state == "done", job.error
-    assert job.done == job.total > 0
-    names = zipfile.ZipFile(io.BytesIO(jobs.result(OFFICE, job.id).content)).namelist()
+    assert seen.state == "done", seen.error
+    assert seen.done == seen.total > 0
+    names = zipfile.ZipFile(io.BytesIO(elsewhere.result(OFFICE, job.id).content)).namelist()
     assert sum(n.endswith("推荐审批表.pdf") for n in names) == 2
+    with pytest.raises(Forbidden):
+        elsewhere.get(staff("江津区"), job.id)
+
+
+def test_a_job_whose_process_died_reads_as_failed(services, clock):
+    """A row left "running" by a process that died is not running forever: once untouched for
+    STALE_AFTER it reads as failed, asking for a new job."""
+    now = clock()
+    with services.db.transaction() as session:
+        session.add(DocumentJobRow(id=str(uuid.uuid4()), campaign_id=str(uuid.uuid4()), owner=OFFICE.name,
+                                   with_pdf=False, state="running", done=3, total=10, error="", file_name="",
+                                   content=None, created_at=now, updated_at=now))
+        job_id = session.scalars(select(DocumentJobRow.id)).one()
+    jobs = DocumentJobs(services)
+    assert jobs.get(OFFICE, job_id).state == "running"
+    clock.advance(seconds=STALE_AFTER.total_seconds() + 1)
+    got = jobs.get(OFFICE, job_id)
+    assert (got.state, got.done) == ("failed", 3) and "请重新发起" in got.error
+    with pytest.raises(NotFound):
+        jobs.result(OFFICE, job_id)
+    with pytest.raises(NotFound):
+        jobs.get(OFFICE, "不存在的编号")
 
 
 def test_a_units_staff_cannot_start_a_campaign_job(services, decided_000):

@@ -72,6 +72,9 @@ class Actors:
             elif form == "common/publicity_posting.json":
                 self.services.campaigns.post_publicity(
                     campaign_id, [t.task_id for t, _ in items], self._posting(items), "模拟经办人")
+            elif form == "common/ranking.json":
+                self.services.campaigns.report_ranked(
+                    campaign_id, [t.task_id for t, _ in items], self._ranking(items), "模拟经办人")
             elif form == "common/department_opinion.json":
                 # A department answers the candidates put to it in one reply (函复), one form each.
                 self.services.runtime.complete_many(
@@ -166,6 +169,17 @@ class Actors:
         data = self.form("common/publicity_posting.json")
         data["start_date"] = self.today()
         data["candidates"] = [self._ref(c) for _, c in items]
+        return data
+
+    def _ranking(self, items) -> dict:
+        """Ranks each award type in nomination order (1, 2, … per type)."""
+        data = self.form("common/ranking.json")
+        data["date"] = self.today()
+        seen: dict[str, int] = defaultdict(int)
+        data["rankings"] = []
+        for _, c in sorted(items, key=lambda item: (item[1].created_at, item[1].name)):
+            seen[c.award_type] += 1
+            data["rankings"].append({"candidate_id": c.id, "candidate_name": c.name, "rank": seen[c.award_type]})
         return data
 
     @staticmethod

@@ -12,6 +12,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from engine.campaigns import ranking
 from engine.campaigns.campaign_config import load_variant_config, shifted_deadlines
 from engine.campaigns.campaign_models import Campaign, Candidate
 from engine.campaigns.ratios import CapStatus, evaluate
@@ -43,6 +44,7 @@ class Campaigns:
         runtime.observers.append(self._observe)
         runtime.observers.append(self.selection.observe)
         runtime.completion_guards.append(self.selection.check)
+        runtime.completion_guards.append(ranking.check)
 
     # --- campaigns and nominations ------------------------------------------------------------
 
@@ -205,6 +207,18 @@ class Campaigns:
         def own(instance_id: str) -> dict:
             mine = [entries[instance_id]] if instance_id in entries else form.get("candidates", [])[:1]
             return {**form, "candidates": mine, "list_size": len(tasks)}
+
+        return self.runtime.complete_many([(t["instance_id"], t["task_id"], own(t["instance_id"]), None)
+                                           for t in tasks], actor)
+
+    def report_ranked(self, campaign_id: str, task_ids: list[str], form: dict, actor: str) -> list[InstanceView]:
+        """排序上报 as one act: each candidate's record keeps the list's header, its own rank and the
+        list's size; the engine checks the order over the whole list (engine/campaigns/ranking.py)."""
+        tasks = self._open_tasks(campaign_id, task_ids)
+
+        def own(instance_id: str) -> dict:
+            entry = ranking.own_entry(form, instance_id)
+            return {**form, "rankings": [entry] if entry else [], "list_size": len(tasks)}
 
         return self.runtime.complete_many([(t["instance_id"], t["task_id"], own(t["instance_id"]), None)
                                            for t in tasks], actor)

@@ -46,14 +46,15 @@ def deploy_bundles(services, bundles: dict[str, dict[str, str]], actor: str) -> 
 
 def lint_variant(services, name: str, files: dict[str, str]) -> list:
     """A bundle deployed as a variant (processes/<name>/campaign.json exists): the outcomes its
-    campaign config names must be end events of its process."""
+    campaign config names must be end events of its process, and the deadlines its steps count to
+    must be the campaign's."""
     from engine.campaigns.campaign_config import load_variant_config  # noqa: PLC0415
     from engine.lint import lint_outcomes  # noqa: PLC0415
 
     if not (services.settings.processes_dir / name / "campaign.json").is_file():
         return []
     config = load_variant_config(services.settings.processes_dir, name)
-    return lint_outcomes(f"{name}/campaign.json", config["outcomes"], files)
+    return lint_outcomes(f"{name}/campaign.json", config["outcomes"], files, config["deadlines"])
 
 
 def deployments(services, name: str | None = None) -> list[Deployment]:

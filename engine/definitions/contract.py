@@ -20,6 +20,12 @@ TASK_PROPERTIES: dict[str, tuple[str, ...] | None] = {
     "checksRatioCaps": ("true", "false"),
     "reviewStage": None,
     "laneFrom": None,  # a task-data field naming the lane that acts (e.g. the lane that posted the publicity)
+    # The campaign deadline (a key of campaign.json "deadlines") by which this step must be done;
+    # the engine refuses a later completion (engine/timekeeping/step_deadlines.py) and lint requires
+    # a boundary timer deadline_end(<key>) on the same task that ends the candidate.
+    "deadline": None,
+    "deadlineMissed": None,  # what the refusal says follows (default 视为放弃)
+    "ranking": ("award_type",),  # a list that records each candidate's order (排序), unique per award type
 }
 
 # Campaigns created before their config declared "outcomes" had these two.

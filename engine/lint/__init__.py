@@ -13,7 +13,13 @@ from lxml import etree
 
 from engine.definitions.safe_xml import parse_xml
 from engine.errors import DefinitionError
-from engine.lint.contract import check_outcomes, check_publicity, check_task_properties
+from engine.lint.contract import (
+    check_deadline_keys,
+    check_outcomes,
+    check_publicity,
+    check_step_deadlines,
+    check_task_properties,
+)
 from engine.lint.dmn import check_dmn
 from engine.lint.exprs import check_expressions
 from engine.lint.forms import FormFiles, check_user_tasks
@@ -24,11 +30,15 @@ from engine.lint.structure import check_flows, check_gateways, check_lanes, chec
 __all__ = ["LintMessage", "lint_bundle", "lint_outcomes", "load_lanes"]
 
 
-def lint_outcomes(config_file: str, outcomes: dict, files: dict[str, str]) -> list[LintMessage]:
-    """A variant's declared outcomes (campaign.json) against the end events of its bundle."""
+def lint_outcomes(config_file: str, outcomes: dict, files: dict[str, str],
+                  deadlines: dict | None = None) -> list[LintMessage]:
+    """A variant's declared outcomes (campaign.json) against the end events of its bundle, and (given
+    its deadlines) every deadline its steps name against those the campaign declares."""
     report = Report()
     trees = [parse_xml(text, file) for file, text in sorted(files.items()) if file.endswith(".bpmn")]
     check_outcomes(report, config_file, outcomes, trees)
+    if deadlines is not None:
+        check_deadline_keys(report, config_file, deadlines, trees)
     return report.messages
 
 
@@ -84,6 +94,7 @@ def lint_bundle(files: dict[str, str], forms_dir: Path, lanes: dict[str, dict]) 
         check_gateways(report, file, tree)
         check_multi_instance(report, file, tree)
         check_task_properties(report, file, tree)
+        check_step_deadlines(report, file, tree)
         check_publicity(report, file, tree)
         check_references(report, file, tree, None if ".dmn" in unreadable else decisions,
                          None if ".bpmn" in unreadable else process_ids)

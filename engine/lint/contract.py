@@ -46,3 +46,36 @@ def check_outcomes(report: Report, config_file: str, outcomes: dict, trees) -> N
             if name not in names:
                 report.add_raw(config_file, None, None,
                                f"outcomes.{kind}（{label}）中的“{name}”不是流程中任何结束事件的名称")
+
+
+def _deadline_key(timer) -> str | None:
+    """The campaign deadline a boundary timer counts to: deadline_end(<key>) → <key>."""
+    text = (timer.findtext(f"{bpmn('timerEventDefinition')}/{bpmn('timeDate')}") or "").strip()
+    if text.startswith("deadline_end(") and text.endswith(")"):
+        return text[len("deadline_end("):-1].split(",")[0].strip()
+    return None
+
+
+def check_step_deadlines(report: Report, file: str, tree) -> None:
+    """A task whose `deadline` property names a campaign deadline must also carry a boundary timer
+    deadline_end(<that key>): the property refuses a late completion, the timer ends the candidate;
+    either alone would leave a late candidate stuck or a late completion accepted."""
+    timers: dict[str, set[str]] = {}
+    for event in tree.iter(bpmn("boundaryEvent")):
+        key = _deadline_key(event)
+        if key is not None and event.find(bpmn("timerEventDefinition")) is not None:
+            timers.setdefault(event.get("attachedToRef"), set()).add(key)
+    for task in tree.iter(bpmn("userTask")):
+        props = {p.get("name"): p.get("value") for p in task.iter(f"{SPIFF}property")}
+        key = props.get("deadline")
+        if key is not None and key not in timers.get(task.get("id"), set()):
+            report.add(file, task, f"任务有截止日期属性 deadline={key}，但没有以 deadline_end({key}) 计时的边界定时事件"
+                                   "（逾期时结束该推荐对象）")
+
+
+def check_deadline_keys(report: Report, config_file: str, deadlines: dict, trees) -> None:
+    """Every deadline a task or timer names must be one of the campaign's (campaign.json "deadlines")."""
+    named = {p.get("value") for tree in trees for p in tree.iter(f"{SPIFF}property") if p.get("name") == "deadline"}
+    named |= {k for tree in trees for e in tree.iter(bpmn("boundaryEvent")) if (k := _deadline_key(e))}
+    for key in sorted(named - set(deadlines)):
+        report.add_raw(config_file, None, None, f"流程使用的截止日期 {key} 不在 deadlines（截止日期）中")

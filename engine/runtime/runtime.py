@@ -33,6 +33,7 @@ from engine.storage.db import Database, StaleRow, Writes, is_uuid
 from engine.storage.index import form_properties, timer_due
 from engine.storage.models import Deployment, HumanTask, Instance
 from engine.storage.storable import require_storable
+from engine.timekeeping import step_deadlines
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,10 @@ class Runtime:
 
     def completion_check(self, task_id: str, data: dict, validated: set | None = None,
                          correction: dict | None = None):
-        """The checks every completion passes: the task is open here, its form validates, and no
-        date that starts a period (a publicity's 开始日期) lies before the command's day, unless an
-        administrator's recorded correction says why."""
+        """The checks every completion passes: the task is open here, its form validates, no date
+        that starts a period (a publicity's 开始日期) lies before the command's day, and the step's own
+        deadline (its `deadline` property: 报送 by X月X日) has not passed by the command's clock, unless
+        an administrator's recorded correction says why."""
         validated = set() if validated is None else validated
 
         def check(session: Session, live: snapshot.LiveWorkflow, at: datetime) -> None:
@@ -158,6 +160,8 @@ class Runtime:
                 raise NotFound("该实例中没有这个待办任务")
             if task.state != TaskState.READY:
                 raise Conflict("该任务已办理或已不在可办理状态，不能重复提交")
+            if correction is None:
+                step_deadlines.check(form_properties(task), task.data, at)
             form = form_properties(task).get("formJsonSchemaFilename")
             decided = self.forms.decided_fields(form) if form and self.forms is not None else ()
             given = decided_by_process(task, data, decided)

@@ -16,7 +16,16 @@ from engine.config import TIMEZONE
 from engine.timekeeping.timers import sweep
 from engine.timekeeping.workdays import deadline_end
 from pingxuan.actors import Actors, Policy
-from tests.scenarios.helpers import candidate, candidate_count, demo, events, ready_tasks, setup, waiting_timers
+from tests.scenarios.helpers import (
+    candidate,
+    candidate_count,
+    deadlines_after,
+    demo,
+    events,
+    ready_tasks,
+    setup,
+    waiting_timers,
+)
 
 
 def beijing(y, m, d, hour=10) -> datetime:
@@ -190,7 +199,9 @@ def review_form(actors, c, name) -> dict:
 
 def check_holiday_publicity(services, clock, v, spec, posted_on: datetime, last_day: str):
     """Post the unit publicity on `posted_on`; the period must end at 24:00 of `last_day` (Beijing)."""
-    campaign_id = setup(services, clock, v, start=min(v["start"], posted_on))  # fill in time, post later
+    # fill in time, post later; a campaign run in a later year has that year's 报送 deadline
+    campaign_id = setup(services, clock, v, start=min(v["start"], posted_on),
+                        deadlines=deadlines_after(services, v, last_day))
     c = nominate(services, campaign_id, spec)
     actors = Actors(services)
     drive_until(services, clock, actors, campaign_id, c.id,

@@ -60,7 +60,8 @@ def test_the_expected_forms_exist():
     assert len([n for n in OUR_FORMS if n[:3] in {"000", "001", "002", "003", "004"}]) == 36
     assert {n for n in OUR_FORMS if n.startswith("common/")} == {
         "common/department_opinion", "common/review_decision", "common/publicity_posting",
-        "common/objection", "common/objection_verification", "common/disqualification_approval"}
+        "common/objection", "common/objection_verification", "common/disqualification_approval",
+        "common/forwarding", "common/ranking"}
 
 
 @pytest.mark.parametrize("path", our_files(), ids=rel)
